@@ -1,0 +1,10 @@
+import { parseManifest, type Manifest } from '../core/manifest';
+
+export const MANIFEST_URL = '/models/manifest.json';
+
+/** Fetches and validates the model pack's manifest; a bad manifest fails with the field named. */
+export async function fetchManifest(url = MANIFEST_URL): Promise<Manifest> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`model manifest: ${url} answered ${response.status}`);
+  return parseManifest(await response.json());
+}

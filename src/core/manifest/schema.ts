@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * The model pack's manifest (public/models/manifest.json): what each model is,
+ * where its file is, what goes in and out, how inputs are prepared, how well
+ * it did on the held-out split and, for the edge model, when its gate fires.
+ */
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+const dimension = z.number().int().refine((d) => d === -1 || d > 0, 'expected a positive size or -1 for a variable axis');
+
+export const TensorSpecSchema = z.object({
+  name: z.string().min(1),
+  dtype: z.enum(['float32']),
+  shape: z.array(dimension).min(1),
+});
+
+export const HeldoutMetricsSchema = z.object({
+  split: z.literal('heldout'),
+  count: z.number().int().positive(),
+  accuracy: z.number().min(0).max(1),
+});
+
+export const GateSchema = z.object({
+  /** The gate fires (the full model answers) when the top probability is below this. */
+  threshold: z.number().gt(0).max(1),
+  on: z.literal('max_probability'),
+  chosen: z.object({
+    split: z.literal('validation'),
+    rule: z.string().min(1),
+    validation: z.object({
+      escalated: z.number().min(0).max(1),
+      two_phase_accuracy: z.number().min(0).max(1),
+      full_accuracy: z.number().min(0).max(1),
+    }),
+  }),
+});
+
+export const ModelEntrySchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lowercase letters, digits, "-" or "_"'),
+  version: z.string().regex(/^[0-9]+$/, 'expected a whole number as text'),
+  role: z.enum(['edge', 'cloud']),
+  file: z.string().regex(/^[a-z0-9_-]+\/[0-9]+\/[a-z0-9_.-]+\.onnx$/, 'expected <name>/<version>/<file>.onnx'),
+  sha256,
+  bytes: z.number().int().positive(),
+  precision: z.enum(['fp32', 'int8']),
+  parameters: z.number().int().positive(),
+  inputs: z.array(TensorSpecSchema).length(1),
+  outputs: z.array(TensorSpecSchema.extend({ kind: z.enum(['logits']) })).length(1),
+  labels: z.array(z.string().min(1)).min(2),
+  preprocessing: z.object({ id: z.string().min(1) }),
+  metrics: z.object({ heldout: HeldoutMetricsSchema }),
+  gate: GateSchema.optional(),
+});
+
+export const DatasetSchema = z.object({
+  source: z.object({ package: z.string(), version: z.string(), count: z.number().int().positive() }),
+  split: z.object({
+    method: z.string(),
+    seed: z.number().int(),
+    heldoutPerClass: z.number().int().positive(),
+    validationPerClass: z.number().int().positive(),
+    counts: z.object({ train: z.number().int(), validation: z.number().int(), heldout: z.number().int() }),
+    heldoutIndicesSha256: sha256,
+    validationIndicesSha256: sha256,
+  }),
+});
+
+export const ManifestSchema = z
+  .object({
+    schema_version: z.literal(1),
+    task: z.string().min(1),
+    dataset: DatasetSchema,
+    models: z.array(ModelEntrySchema).min(2),
+  })
+  .superRefine((manifest, ctx) => {
+    for (const role of ['edge', 'cloud'] as const) {
+      const count = manifest.models.filter((m) => m.role === role).length;
+      if (count < 1) ctx.addIssue({ code: 'custom', path: ['models'], message: `no model has role "${role}"` });
+    }
+    manifest.models.forEach((model, i) => {
+      if (model.role === 'edge' && !model.gate) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'gate'], message: 'the edge model needs a gate' });
+      }
+      const classes = model.outputs[0]?.shape.at(-1);
+      if (classes !== undefined && classes !== model.labels.length) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'labels'], message: `${model.labels.length} labels for ${classes} output classes` });
+      }
+    });
+  });
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+export type TensorSpec = z.infer<typeof TensorSpecSchema>;
+export type Gate = z.infer<typeof GateSchema>;

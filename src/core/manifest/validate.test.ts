@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ManifestError, modelForRole, parseManifest } from './validate';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- these tests break the manifest's JSON on purpose
+type Json = any;
+
+const committed = () => JSON.parse(readFileSync('public/models/manifest.json', 'utf8'));
+
+/** The committed manifest with one change applied. */
+function broken(change: (m: Json) => void): unknown {
+  const manifest = committed();
+  change(manifest);
+  return manifest;
+}
+
+describe('model manifest validation', () => {
+  it('accepts the committed manifest and finds each role', () => {
+    const manifest = parseManifest(committed());
+    expect(modelForRole(manifest, 'edge').precision).toBe('int8');
+    expect(modelForRole(manifest, 'cloud').precision).toBe('fp32');
+  });
+
+  it.each([
+    ['a missing sha256', (m: Json) => delete m.models[0].sha256, /models\[0\]\.sha256/],
+    ['a short sha256', (m: Json) => (m.models[1].sha256 = 'abc'), /models\[1\]\.sha256: expected 64 lowercase hex/],
+    ['a threshold above 1', (m: Json) => (m.models[0].gate.threshold = 1.5), /models\[0\]\.gate\.threshold/],
+    ['an unknown precision', (m: Json) => (m.models[0].precision = 'int4'), /models\[0\]\.precision/],
+    ['a zero dimension', (m: Json) => (m.models[1].inputs[0].shape = [-1, 0, 28, 28]), /models\[1\]\.inputs\[0\]\.shape\[1\]/],
+    ['labels that do not match the outputs', (m: Json) => m.models[1].labels.pop(), /models\[1\]\.labels: 9 labels for 10 output classes/],
+    ['an edge model without a gate', (m: Json) => delete m.models[0].gate, /models\[0\]\.gate: the edge model needs a gate/],
+    ['no cloud model', (m: Json) => (m.models[1].role = 'edge'), /no model has role "cloud"|models\[1\]\.gate/],
+    ['an unknown preprocessing id', (m: Json) => (m.models[0].preprocessing.id = 'imagenet-224'), /models\[0\]\.preprocessing\.id: unknown id "imagenet-224"/],
+    ['a wrong schema version', (m: Json) => (m.schema_version = 2), /schema_version/],
+    ['a file outside the layout', (m: Json) => (m.models[0].file = '../../etc/passwd'), /models\[0\]\.file/],
+  ])('rejects %s, naming the field', (_what, change, message) => {
+    expect(() => parseManifest(broken(change))).toThrow(ManifestError);
+    expect(() => parseManifest(broken(change))).toThrow(message);
+  });
+
+  it('rejects something that is not a manifest at all', () => {
+    expect(() => parseManifest('hello')).toThrow(/invalid model manifest: \(root\)/);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Writes the training data for train.py: augmented copies of the training
+ * part, and the clean validation and held-out parts, all through the app's
+ * preprocessing. Usage: tsx training/data/build.ts <out-dir> [copies]
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeSamples } from '../../server/quantize/samples-file';
+import { augmentDigit } from './augment';
+import { preprocessedPart } from './datasets';
+import { loadMnistDigits, mnistPackageVersion, PIXELS } from './mnist-source';
+import { seededRandom } from './random';
+import { indicesSha256, SPLIT_METHOD, SPLIT_RECIPE, splitDigits } from './split';
+
+const AUGMENT_SEED = 7;
+const CALIBRATION_COUNT = 512;
+
+const toBytes = (values: Float32Array) => Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+
+async function main(): Promise<void> {
+  const outDir = process.argv[2] ?? 'training/.cache/data';
+  const copies = Number(process.argv[3] ?? 24);
+  await mkdir(outDir, { recursive: true });
+  const digits = loadMnistDigits();
+  const split = splitDigits(digits);
+  const random = seededRandom(AUGMENT_SEED);
+
+  // Copy 0 is the clean digit; the others are fresh augmentations of it.
+  const train = new Uint8Array(copies * split.train.length * PIXELS);
+  const clean = preprocessedPart(digits, split.train);
+  for (let copy = 0; copy < copies; copy++) {
+    split.train.forEach((index, row) => {
+      const digit = digits[index];
+      if (!digit) throw new Error(`no digit at index ${index}`);
+      const pixels = copy === 0 ? clean.inputs.subarray(row * PIXELS, (row + 1) * PIXELS) : augmentDigit(digit.pixels, random);
+      train.set(toBytes(pixels), (copy * split.train.length + row) * PIXELS);
+    });
+    process.stdout.write(`\raugmented copy ${copy + 1}/${copies}`);
+  }
+  process.stdout.write('\n');
+  await writeFile(join(outDir, 'train.u8'), train);
+  await writeFile(join(outDir, 'train-labels.u8'), Uint8Array.from(clean.labels));
+
+  for (const part of ['validation', 'heldout'] as const) {
+    const set = preprocessedPart(digits, split[part]);
+    await writeFile(join(outDir, `${part}.f32`), new Uint8Array(set.inputs.buffer));
+    await writeFile(join(outDir, `${part}-labels.u8`), Uint8Array.from(set.labels));
+    await writeSamples(join(outDir, `${part}.samples.json`), { shape: [set.labels.length, 1, 28, 28], data: set.inputs, labels: set.labels });
+  }
+
+  // Calibration: a spread of clean and augmented training inputs.
+  const calibration = new Float32Array(CALIBRATION_COUNT * PIXELS);
+  const calibrationLabels: number[] = [];
+  for (let i = 0; i < CALIBRATION_COUNT; i++) {
+    const row = Math.floor(random() * split.train.length);
+    const copy = i % copies;
+    const start = (copy * split.train.length + row) * PIXELS;
+    calibration.set(Array.from(train.subarray(start, start + PIXELS), (b) => b / 255), i * PIXELS);
+    calibrationLabels.push(clean.labels[row] ?? 0);
+  }
+  await writeSamples(join(outDir, 'calibration.samples.json'), {
+    shape: [CALIBRATION_COUNT, 1, 28, 28],
+    data: calibration,
+    labels: calibrationLabels,
+  });
+
+  const meta = {
+    source: { package: 'mnist', version: mnistPackageVersion(), count: digits.length },
+    split: { ...SPLIT_RECIPE, method: SPLIT_METHOD, counts: { train: split.train.length, validation: split.validation.length, heldout: split.heldout.length } },
+    heldoutIndicesSha256: indicesSha256(split.heldout),
+    validationIndicesSha256: indicesSha256(split.validation),
+    augmentSeed: AUGMENT_SEED,
+    copies,
+    pixels: PIXELS,
+  };
+  await writeFile(join(outDir, 'meta.json'), JSON.stringify(meta, null, 2));
+  console.log(`wrote ${outDir}: ${copies} x ${split.train.length} training, ${split.validation.length} validation, ${split.heldout.length} held out`);
+}
+
+await main();

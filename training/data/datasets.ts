@@ -1,0 +1,35 @@
+import { preprocessMnistCom } from '../../src/core/preprocess/mnist-com';
+import { createInkRaster } from '../../src/core/preprocess/raster';
+import { loadMnistDigits, PIXELS, type Digit } from './mnist-source';
+import { splitDigits, type Split } from './split';
+
+export interface LabelledSet {
+  /** [count * 784], each digit through the app's preprocessing. */
+  readonly inputs: Float32Array;
+  readonly labels: number[];
+  readonly indices: number[];
+}
+
+/** The clean digits of one part of the fixed split, normalized as the app normalizes. */
+export function preprocessedPart(digits: readonly Digit[], indices: readonly number[]): LabelledSet {
+  const inputs = new Float32Array(indices.length * PIXELS);
+  const labels: number[] = [];
+  indices.forEach((index, row) => {
+    const digit = digits[index];
+    if (!digit) throw new Error(`no digit at index ${index}`);
+    inputs.set(preprocessMnistCom(createInkRaster(28, 28, digit.pixels)), row * PIXELS);
+    labels.push(digit.label);
+  });
+  return { inputs, labels, indices: [...indices] };
+}
+
+let cached: { digits: Digit[]; split: Split } | undefined;
+
+/** The held-out or validation part, rebuilt from the package and the recorded recipe. */
+export function loadPart(part: keyof Split): LabelledSet {
+  cached ??= (() => {
+    const digits = loadMnistDigits();
+    return { digits, split: splitDigits(digits) };
+  })();
+  return preprocessedPart(cached.digits, cached.split[part]);
+}

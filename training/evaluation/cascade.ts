@@ -1,0 +1,62 @@
+import { argmax, softmax } from '../../src/core/math/probabilities';
+import { gate } from '../../src/core/math/gate';
+
+/** Per-input outcome of both models, from which any threshold's cascade follows. */
+export interface PairedPredictions {
+  readonly edgeConfidence: number[];
+  readonly edgeCorrect: boolean[];
+  readonly fullCorrect: boolean[];
+}
+
+export function pairPredictions(edgeLogits: readonly Float32Array[], fullLogits: readonly Float32Array[], labels: readonly number[]): PairedPredictions {
+  const paired: PairedPredictions = { edgeConfidence: [], edgeCorrect: [], fullCorrect: [] };
+  edgeLogits.forEach((row, i) => {
+    const verdict = gate(softmax(row), 1);
+    paired.edgeConfidence.push(verdict.confidence);
+    paired.edgeCorrect.push(verdict.label === labels[i]);
+    paired.fullCorrect.push(argmax(fullLogits[i] ?? []) === labels[i]);
+  });
+  return paired;
+}
+
+export interface CascadePoint {
+  readonly threshold: number;
+  /** Share of inputs the gate sends to the full model. */
+  readonly escalated: number;
+  readonly accuracy: number;
+}
+
+export function cascadeAt(paired: PairedPredictions, threshold: number): CascadePoint {
+  let escalated = 0;
+  let correct = 0;
+  paired.edgeConfidence.forEach((confidence, i) => {
+    const up = confidence < threshold;
+    if (up) escalated++;
+    if (up ? paired.fullCorrect[i] : paired.edgeCorrect[i]) correct++;
+  });
+  const n = paired.edgeConfidence.length;
+  return { threshold, escalated: escalated / n, accuracy: correct / n };
+}
+
+export const accuracy = (flags: readonly boolean[]) => flags.filter(Boolean).length / flags.length;
+
+export const THRESHOLD_GRID: readonly number[] = [
+  ...Array.from({ length: 50 }, (_, i) => Number((0.5 + i * 0.01).toFixed(2))),
+  ...Array.from({ length: 10 }, (_, i) => Number((0.99 + i * 0.001).toFixed(3))),
+];
+
+export const GATE_MAX_ESCALATION = 0.1;
+export const GATE_RULE =
+  `on the validation split, the threshold of the grid 0.50..0.999 with the best two-phase accuracy among those that escalate at most ${GATE_MAX_ESCALATION * 100}% of inputs; ` +
+  'on a tie, the lowest (it escalates least)';
+
+export function chooseThreshold(paired: PairedPredictions): CascadePoint {
+  let best: CascadePoint | undefined;
+  for (const threshold of THRESHOLD_GRID) {
+    const point = cascadeAt(paired, threshold);
+    if (point.escalated > GATE_MAX_ESCALATION) continue;
+    if (!best || point.accuracy > best.accuracy + 1e-12) best = point;
+  }
+  if (!best) throw new Error(`no threshold escalates at most ${GATE_MAX_ESCALATION * 100}% of the validation inputs`);
+  return best;
+}
