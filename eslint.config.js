@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'training/.cache', 'test-results', 'playwright-report'] },
+  { ignores: ['dist', 'node_modules', 'training/.cache', 'test-results', 'playwright-report', 'reports', 'scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,10 +2,10 @@
 # npm test: type check, lint, unit tests, browser tests; then one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p test-results
+mkdir -p reports
 
 echo "== type check"; npx tsc -b
 echo "== lint"; npx eslint .
-echo "== unit tests"; npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/unit.json
+echo "== unit tests"; npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
 echo "== browser tests"; npm run --silent test:e2e
-node scripts/summarize-tests.js test-results/unit.json test-results/e2e.json
+node scripts/summarize-tests.js reports/unit.json reports/e2e.json

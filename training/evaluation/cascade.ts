@@ -46,17 +46,27 @@ export const THRESHOLD_GRID: readonly number[] = [
 ];
 
 export const GATE_MAX_ESCALATION = 0.1;
+export const GATE_ERROR_RECALL = 0.5;
 export const GATE_RULE =
-  `on the validation split, the threshold of the grid 0.50..0.999 with the best two-phase accuracy among those that escalate at most ${GATE_MAX_ESCALATION * 100}% of inputs; ` +
-  'on a tie, the lowest (it escalates least)';
+  `on the validation split, the lowest threshold of the grid 0.50..0.999 that sends to the full model at least ${GATE_ERROR_RECALL * 100}% ` +
+  `of the inputs the small model gets wrong, escalating at most ${GATE_MAX_ESCALATION * 100}% of all inputs ` +
+  '(error recall varies far less with sampling noise than the accuracy difference of two close models)';
+
+/** Share of the small model's mistakes that the gate sends to the full model at this threshold. */
+export function errorRecallAt(paired: PairedPredictions, threshold: number): number {
+  let errors = 0;
+  let caught = 0;
+  paired.edgeCorrect.forEach((correct, i) => {
+    if (correct) return;
+    errors++;
+    if ((paired.edgeConfidence[i] ?? 1) < threshold) caught++;
+  });
+  return errors === 0 ? 1 : caught / errors;
+}
 
 export function chooseThreshold(paired: PairedPredictions): CascadePoint {
-  let best: CascadePoint | undefined;
-  for (const threshold of THRESHOLD_GRID) {
-    const point = cascadeAt(paired, threshold);
-    if (point.escalated > GATE_MAX_ESCALATION) continue;
-    if (!best || point.accuracy > best.accuracy + 1e-12) best = point;
-  }
-  if (!best) throw new Error(`no threshold escalates at most ${GATE_MAX_ESCALATION * 100}% of the validation inputs`);
-  return best;
+  const withinBudget = THRESHOLD_GRID.map((t) => cascadeAt(paired, t)).filter((p) => p.escalated <= GATE_MAX_ESCALATION);
+  const last = withinBudget.at(-1);
+  if (!last) throw new Error(`no threshold escalates at most ${GATE_MAX_ESCALATION * 100}% of the validation inputs`);
+  return withinBudget.find((p) => errorRecallAt(paired, p.threshold) >= GATE_ERROR_RECALL) ?? last;
 }

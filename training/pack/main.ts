@@ -12,7 +12,7 @@ import { parseManifest, type Manifest, type ModelEntry } from '../../src/core/ma
 import { MNIST_COM_ID } from '../../src/core/preprocess';
 import { accuracyOf, runRows } from '../../server/quantize/evaluate';
 import { loadPart, type LabelledSet } from '../data/datasets';
-import { accuracy, chooseThreshold, GATE_RULE, pairPredictions } from '../evaluation/cascade';
+import { accuracy, chooseThreshold, errorRecallAt, GATE_RULE, pairPredictions } from '../evaluation/cascade';
 import { signatureOf } from './onnx-signature';
 
 export const ARTIFACTS_DIR = 'training/artifacts';
@@ -62,7 +62,12 @@ async function main(): Promise<void> {
     chosen: {
       split: 'validation',
       rule: GATE_RULE,
-      validation: { escalated: chosen.escalated, two_phase_accuracy: chosen.accuracy, full_accuracy: accuracy(paired.fullCorrect) },
+      validation: {
+        escalated: chosen.escalated,
+        edge_errors_escalated: errorRecallAt(paired, chosen.threshold),
+        two_phase_accuracy: chosen.accuracy,
+        full_accuracy: accuracy(paired.fullCorrect),
+      },
     },
   };
 

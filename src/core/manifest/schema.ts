@@ -29,6 +29,8 @@ export const GateSchema = z.object({
     rule: z.string().min(1),
     validation: z.object({
       escalated: z.number().min(0).max(1),
+      /** Share of the edge model's mistakes that the gate sends to the cloud model. */
+      edge_errors_escalated: z.number().min(0).max(1),
       two_phase_accuracy: z.number().min(0).max(1),
       full_accuracy: z.number().min(0).max(1),
     }),

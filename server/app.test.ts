@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from './app';
+import { loadConfig } from './config';
+
+describe('static PWA hosting', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pwa-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
+    writeFileSync(join(dir, 'runtime.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
+    app = await buildServer({ ...loadConfig({}), staticDir: dir, logLevel: 'silent' });
+  });
+  afterAll(() => app.close());
+
+  it('serves the page with the cross-origin isolation headers', async () => {
+    const response = await app.inject({ url: '/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(response.headers['cross-origin-embedder-policy']).toBe('require-corp');
+  });
+
+  it('serves WebAssembly as application/wasm, isolated too', async () => {
+    const response = await app.inject({ url: '/runtime.wasm?v=1' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/wasm');
+    expect(response.headers['cross-origin-embedder-policy']).toBe('require-corp');
+  });
+
+  it('answers liveness, and 404 for a missing file, still isolated', async () => {
+    expect((await app.inject({ url: '/v2/health/live' })).json()).toEqual({ live: true });
+    const missing = await app.inject({ url: '/nope.js' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['cross-origin-opener-policy']).toBe('same-origin');
+  });
+});
+
+describe('settings', () => {
+  it('defaults to port 8080 on localhost', () => {
+    expect(loadConfig({})).toMatchObject({ port: 8080, host: 'localhost', staticDir: 'dist' });
+  });
+
+  it('names a bad variable and its value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*\(got "eighty"\)/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('refuses to start without a built app', async () => {
+    await expect(buildServer({ ...loadConfig({}), staticDir: '/nonexistent-dir', logLevel: 'silent' })).rejects.toThrow(/run "npm run build" first/);
+  });
+});

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { modelForRole, parseManifest, type Manifest } from '../../src/core/manifest';
+import { accuracyOf, agreement, runRows } from '../../server/quantize/evaluate';
+import { DataType, decodeModel } from '../../server/quantize/onnx-model';
+import { loadPart, type LabelledSet } from '../data/datasets';
+import { loadMnistDigits } from '../data/mnist-source';
+import { indicesSha256, splitDigits } from '../data/split';
+import { chooseThreshold, pairPredictions } from '../evaluation/cascade';
+import { ARTIFACTS_DIR } from './main';
+
+const MODELS = 'public/models';
+const manifest: Manifest = parseManifest(JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')));
+const edge = modelForRole(manifest, 'edge');
+const cloud = modelForRole(manifest, 'cloud');
+const bytesOf = (file: string) => readFileSync(join(MODELS, file));
+const samples = (set: LabelledSet) => ({ shape: [set.labels.length, 1, 28, 28], data: set.inputs, labels: set.labels });
+
+describe('model pack files', () => {
+  it.each([edge, cloud])('$name: sha256 and size match the manifest', (model) => {
+    const bytes = bytesOf(model.file);
+    expect(bytes.byteLength).toBe(model.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(model.sha256);
+  });
+
+  it.each([edge, cloud])('$name: loads in onnxruntime-node with the manifest\'s input and output names', async (model) => {
+    const session = await ort.InferenceSession.create(bytesOf(model.file));
+    expect(session.inputNames).toEqual(model.inputs.map((i) => i.name));
+    expect(session.outputNames).toEqual(model.outputs.map((o) => o.name));
+    expect(model.inputs[0]?.shape).toEqual([-1, 1, 28, 28]);
+    expect(model.outputs[0]?.shape).toEqual([-1, 10]);
+    await session.release();
+  });
+
+  it('the small model is int8 in its weights, small, and a tenth of the full model at most', () => {
+    const graph = decodeModel(bytesOf(edge.file)).graph;
+    const int8 = (graph?.initializer ?? []).filter((t) => t.dataType === DataType.INT8);
+    const floatWeights = (graph?.initializer ?? []).filter((t) => t.dataType === DataType.FLOAT && (t.dims?.length ?? 0) > 1);
+    expect(int8.length).toBeGreaterThanOrEqual(4);
+    expect(floatWeights).toEqual([]);
+    expect(edge.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(edge.parameters).toBeLessThanOrEqual(cloud.parameters / 10);
+  });
+});
+
+describe('agreement with PyTorch on stored reference inputs', () => {
+  const reference = JSON.parse(readFileSync(join(ARTIFACTS_DIR, 'reference.json'), 'utf8')) as {
+    inputs: number[][];
+    outputs: Record<'full' | 'small', number[][]>;
+  };
+  const input = { shape: [reference.inputs.length, 1, 28, 28], data: Float32Array.from(reference.inputs.flat()) };
+
+  it.each([
+    ['full', () => bytesOf(cloud.file)],
+    ['small', () => readFileSync(join(ARTIFACTS_DIR, 'small-fp32.onnx'))],
+  ] as const)('the %s fp32 model matches within 1e-4', async (name, load) => {
+    const rows = await runRows(load(), input);
+    rows.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - (reference.outputs[name][i]?.[j] ?? NaN))).toBeLessThan(1e-4)));
+  });
+});
+
+describe('held-out evaluation', () => {
+  let heldout: LabelledSet;
+  let full: Float32Array[];
+  let int8: Float32Array[];
+  beforeAll(async () => {
+    heldout = loadPart('heldout');
+    full = await runRows(bytesOf(cloud.file), samples(heldout));
+    int8 = await runRows(bytesOf(edge.file), samples(heldout));
+  });
+
+  it('the split is the recorded one: stratified, disjoint, same fingerprint', () => {
+    const split = splitDigits(loadMnistDigits());
+    expect(indicesSha256(split.heldout)).toBe(manifest.dataset.split.heldoutIndicesSha256);
+    expect(indicesSha256(split.validation)).toBe(manifest.dataset.split.validationIndicesSha256);
+    const all = [...split.train, ...split.validation, ...split.heldout];
+    expect(new Set(all).size).toBe(10_000);
+    const perClass = new Map<number, number>();
+    for (const label of heldout.labels) perClass.set(label, (perClass.get(label) ?? 0) + 1);
+    expect([...perClass.values()]).toEqual(new Array(10).fill(200));
+  });
+
+  it('the manifest\'s held-out accuracies match a fresh evaluation', () => {
+    expect(accuracyOf(full, heldout.labels)).toBe(cloud.metrics.heldout.accuracy);
+    expect(accuracyOf(int8, heldout.labels)).toBe(edge.metrics.heldout.accuracy);
+    expect(cloud.metrics.heldout.count).toBe(heldout.labels.length);
+  });
+
+  it('the int8 model agrees with the fp32 small model on at least 99% of held-out labels', async () => {
+    const fp32 = await runRows(readFileSync(join(ARTIFACTS_DIR, 'small-fp32.onnx')), samples(heldout));
+    expect(agreement(int8, fp32)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('the gate threshold is the one the rule picks on the validation split', async () => {
+    const validation = loadPart('validation');
+    const paired = pairPredictions(
+      await runRows(bytesOf(edge.file), samples(validation)),
+      await runRows(bytesOf(cloud.file), samples(validation)),
+      validation.labels,
+    );
+    expect(chooseThreshold(paired).threshold).toBe(edge.gate?.threshold);
+  });
+});
