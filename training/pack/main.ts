@@ -14,8 +14,8 @@ import { accuracyOf, runRows } from '../../server/quantize/evaluate';
 import { loadPart, type LabelledSet } from '../data/datasets';
 import { accuracy, chooseThreshold, errorRecallAt, GATE_RULE, pairPredictions } from '../evaluation/cascade';
 import { signatureOf } from './onnx-signature';
+import { ARTIFACTS_DIR } from './paths';
 
-export const ARTIFACTS_DIR = 'training/artifacts';
 const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const VERSION = process.env['MODEL_VERSION'] ?? '1';
 

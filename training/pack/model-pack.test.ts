@@ -10,7 +10,7 @@ import { loadPart, type LabelledSet } from '../data/datasets';
 import { loadMnistDigits } from '../data/mnist-source';
 import { indicesSha256, splitDigits } from '../data/split';
 import { chooseThreshold, pairPredictions } from '../evaluation/cascade';
-import { ARTIFACTS_DIR } from './main';
+import { ARTIFACTS_DIR } from './paths';
 
 const MODELS = 'public/models';
 const manifest: Manifest = parseManifest(JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')));

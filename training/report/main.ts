@@ -10,9 +10,10 @@ import { modelForRole, parseManifest } from '../../src/core/manifest';
 import { accuracyOf, agreement, runRows } from '../../server/quantize/evaluate';
 import { loadPart } from '../data/datasets';
 import { cascadeAt, pairPredictions } from '../evaluation/cascade';
+import { ARTIFACTS_DIR } from '../pack/paths';
 
 const MODELS_DIR = process.env['MODELS_DIR'] ?? 'public/models';
-const SMALL_FP32 = 'training/artifacts/small-fp32.onnx';
+const SMALL_FP32 = join(ARTIFACTS_DIR, 'small-fp32.onnx');
 const CURVE = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
