@@ -6,7 +6,7 @@ import { DataType, decodeModel, dims } from './onnx-model';
 import { QuantizeError } from './operators';
 import { quantizeWeights } from './qdq';
 import { quantizeModel } from './quantize';
-import { convClassifier, matmulClassifier, randomSamples, withBatchNorm } from './testing/synthetic-models';
+import { convClassifier, matmulClassifier, randomSamples, residualClassifier, withBatchNorm } from './testing/synthetic-models';
 
 const initializerTypes = (bytes: Uint8Array) =>
   new Map((decodeModel(bytes).graph?.initializer ?? []).map((t) => [t.name ?? '', t.dataType ?? 0]));
@@ -44,6 +44,7 @@ describe('per-channel symmetric weights', () => {
 describe.each([
   ['Conv/Relu/MaxPool/Flatten/Gemm', convClassifier, [64, 1, 8, 8], ['conv_w', 'fc_w']],
   ['MatMul/Add/Relu/MatMul', matmulClassifier, [64, 16], ['w1', 'w2']],
+  ['residual Conv/Add/Reshape/MatMul', residualClassifier, [64, 1, 8, 8], ['c1_w', 'c2_w', 'fc_w']],
 ])('quantizing a %s classifier', (_name, build, shape, weightNames) => {
   const original = build();
   const samples = randomSamples(shape, 11);

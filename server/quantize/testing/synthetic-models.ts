@@ -71,6 +71,35 @@ export function matmulClassifier(): Uint8Array {
   );
 }
 
+/**
+ * input [N,1,8,8] -> Conv -> Relu -> Conv(pad 1) -> Add(residual) -> Relu
+ * -> Reshape([-1, 128]) -> MatMul -> logits [N,5]: two activations meet in Add,
+ * and Reshape takes an int64 shape the quantizer must leave alone.
+ */
+export function residualClassifier(): Uint8Array {
+  const pads = { name: 'pads', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1, 1, 1] };
+  return model(
+    [
+      node('Conv', ['input', 'c1_w', 'c1_b'], ['c1'], 'conv1', [pads]),
+      node('Relu', ['c1'], ['r1'], 'relu1'),
+      node('Conv', ['r1', 'c2_w'], ['c2'], 'conv2', [pads]),
+      node('Add', ['c2', 'r1'], ['sum'], 'residual'),
+      node('Relu', ['sum'], ['r2'], 'relu2'),
+      node('Reshape', ['r2', 'shape'], ['flat'], 'reshape'),
+      node('MatMul', ['flat', 'fc_w'], ['logits'], 'fc'),
+    ],
+    [
+      tensorProto('c1_w', DataType.FLOAT, [2, 1, 3, 3], weights(18, 21)),
+      tensorProto('c1_b', DataType.FLOAT, [2], weights(2, 22, 0.1)),
+      tensorProto('c2_w', DataType.FLOAT, [2, 2, 3, 3], weights(36, 23)),
+      tensorProto('shape', DataType.INT64, [2], BigInt64Array.of(-1n, 128n)),
+      tensorProto('fc_w', DataType.FLOAT, [128, 5], weights(640, 24, 0.2)),
+    ],
+    [valueInfo('input', ['batch', 1, 8, 8])],
+    valueInfo('logits', ['batch', 5]),
+  );
+}
+
 /** A graph with an operator the quantizer does not handle. */
 export function withBatchNorm(): Uint8Array {
   return model(
