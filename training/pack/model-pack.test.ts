@@ -9,7 +9,7 @@ import { DataType, decodeModel } from '../../server/quantize/onnx-model';
 import { loadPart, type LabelledSet } from '../data/datasets';
 import { loadMnistDigits } from '../data/mnist-source';
 import { indicesSha256, splitDigits } from '../data/split';
-import { chooseThreshold, pairPredictions } from '../evaluation/cascade';
+import { cascadeAt, chooseThreshold, pairPredictions } from '../evaluation/cascade';
 import { ARTIFACTS_DIR } from './paths';
 
 const MODELS = 'public/models';
@@ -92,6 +92,18 @@ describe('held-out evaluation', () => {
   it('the int8 model agrees with the fp32 small model on at least 99% of held-out labels', async () => {
     const fp32 = await runRows(readFileSync(join(ARTIFACTS_DIR, 'small-fp32.onnx')), samples(heldout));
     expect(agreement(int8, fp32)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('the pack meets its targets on the held-out split', async () => {
+    const fullAccuracy = accuracyOf(full, heldout.labels);
+    const int8Accuracy = accuracyOf(int8, heldout.labels);
+    const fp32Accuracy = accuracyOf(await runRows(readFileSync(join(ARTIFACTS_DIR, 'small-fp32.onnx')), samples(heldout)), heldout.labels);
+    const atGate = cascadeAt(pairPredictions(int8, full, heldout.labels), edge.gate?.threshold ?? 1);
+    expect(fullAccuracy).toBeGreaterThanOrEqual(0.985);
+    expect(int8Accuracy).toBeGreaterThanOrEqual(0.965);
+    expect(fp32Accuracy - int8Accuracy).toBeLessThanOrEqual(0.005);
+    expect(fullAccuracy - atGate.accuracy).toBeLessThanOrEqual(0.003);
+    expect(atGate.escalated).toBeLessThanOrEqual(0.12);
   });
 
   it('the gate threshold is the one the rule picks on the validation split', async () => {
