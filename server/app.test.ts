@@ -12,7 +12,7 @@ describe('static PWA hosting', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pwa-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
     writeFileSync(join(dir, 'runtime.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
-    app = await buildServer({ ...loadConfig({}), staticDir: dir, logLevel: 'silent' });
+    app = (await buildServer({ ...loadConfig({}), staticDir: dir, logLevel: 'silent' })).app;
   });
   afterAll(() => app.close());
 

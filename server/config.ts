@@ -1,21 +1,75 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
  * Every server setting, read from the environment and checked at start.
  * A bad value stops the server with a message naming the variable.
  */
+const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => ['on', 'true', '1'].includes(v));
+const positiveInt = z.coerce.number().int().positive();
+
+const BatchingSchema = z.object({
+  maxBatchSize: positiveInt.max(4096),
+  maxQueueDelayMs: z.coerce.number().min(0).max(1000),
+  maxQueueRows: positiveInt.max(1_000_000),
+});
+export type BatchingSettings = z.infer<typeof BatchingSchema> & { readonly enabled: boolean };
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('localhost'),
   STATIC_DIR: z.string().min(1).default('dist'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MODEL_REPOSITORY: z.string().min(1).default('public/models'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  MAX_INSTANCES: positiveInt.max(100_000).default(256),
+  BODY_LIMIT_BYTES: positiveInt.default(8 * 1024 * 1024),
+  REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  BATCHING: flag.default(true),
+  MAX_BATCH_SIZE: BatchingSchema.shape.maxBatchSize.default(64),
+  MAX_QUEUE_DELAY_MS: BatchingSchema.shape.maxQueueDelayMs.default(2),
+  MAX_QUEUE_ROWS: BatchingSchema.shape.maxQueueRows.default(2048),
+  MODEL_BATCHING: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<model>": {"maxBatchSize": n, ...}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), BatchingSchema.partial()))
+    .optional(),
+  EXPLAIN_CONCURRENCY: positiveInt.max(64).default(1),
+  EXPLAIN_MAX_INSTANCES: positiveInt.max(1024).default(16),
+  EXPLAIN_MAX_WAITING: z.coerce.number().int().min(0).default(8),
+  INTRA_OP_THREADS: positiveInt.max(256).default(availableParallelism()),
+  CORS_ORIGINS: z
+    .string()
+    .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins such as https://example.com' })))
+    .default([]),
 });
+
+type ParsedConfig = z.infer<typeof ConfigSchema>;
 
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
   readonly staticDir: string;
-  readonly logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  readonly logLevel: ParsedConfig['LOG_LEVEL'];
+  readonly modelRepository: string;
+  /** Unset: the admin routes are off. */
+  readonly adminToken: string | undefined;
+  readonly maxInstances: number;
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly batching: BatchingSettings;
+  readonly modelBatching: Readonly<Record<string, Partial<z.infer<typeof BatchingSchema>>>>;
+  readonly explain: { readonly concurrency: number; readonly maxInstances: number; readonly maxWaiting: number };
+  readonly intraOpThreads: number;
+  readonly corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -23,12 +77,37 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
-  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const known = Object.keys(ConfigSchema.shape);
+  const defined = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''));
   const result = ConfigSchema.safeParse(defined);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(defined[String(i.path[0])])})`);
+    const problems = result.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const shown = name === 'ADMIN_TOKEN' ? '(hidden)' : JSON.stringify(defined[name]);
+      return `${i.path.join('.')}: ${i.message} (got ${shown})`;
+    });
     throw new ConfigError(`invalid server settings: ${problems.join('; ')}`);
   }
   const c = result.data;
-  return { port: c.PORT, host: c.HOST, staticDir: c.STATIC_DIR, logLevel: c.LOG_LEVEL };
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    staticDir: c.STATIC_DIR,
+    logLevel: c.LOG_LEVEL,
+    modelRepository: c.MODEL_REPOSITORY,
+    adminToken: c.ADMIN_TOKEN,
+    maxInstances: c.MAX_INSTANCES,
+    bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
+    batching: { enabled: c.BATCHING, maxBatchSize: c.MAX_BATCH_SIZE, maxQueueDelayMs: c.MAX_QUEUE_DELAY_MS, maxQueueRows: c.MAX_QUEUE_ROWS },
+    modelBatching: c.MODEL_BATCHING ?? {},
+    explain: { concurrency: c.EXPLAIN_CONCURRENCY, maxInstances: c.EXPLAIN_MAX_INSTANCES, maxWaiting: c.EXPLAIN_MAX_WAITING },
+    intraOpThreads: c.INTRA_OP_THREADS,
+    corsOrigins: c.CORS_ORIGINS,
+  };
+}
+
+/** The batching settings of one model: the global ones with its overrides applied. */
+export function batchingFor(config: ServerConfig, model: string): BatchingSettings {
+  return { ...config.batching, ...config.modelBatching[model] };
 }

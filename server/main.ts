@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await buildServer(config);
+  const { app, context } = await buildServer(config);
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
     app.close().then(
@@ -17,9 +17,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
+  await context.repository.loadAll();
+  const models = context.repository.all().map((m) => `${m.entry.name} v${m.entry.version}`);
+  app.log.info({ models }, 'models loaded and warm: ready');
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || (error instanceof Error && error.name === 'ModelLoadError') ? error.message : error);
   process.exit(1);
 });

@@ -1,0 +1,63 @@
+import { argmax, softmax } from '../../src/core/math/probabilities';
+import { badRequest } from '../http/errors';
+import type { LoadedModel } from '../repository/loaded-model';
+
+/**
+ * Occlusion sensitivity: blank one patch of the input at a time and measure
+ * how much the probability of the predicted label falls. Large values mark
+ * the regions that carried the decision.
+ */
+export interface OcclusionMap {
+  readonly method: 'occlusion';
+  readonly patch: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** rows x cols: drop in the predicted label's probability when that patch is blanked. */
+  readonly drop: number[][];
+}
+
+const GRID = 7;
+
+type Run = (input: Float32Array, rows: number) => Promise<Float32Array>;
+
+export async function occlusionMap(model: LoadedModel, input: Float32Array, run: Run): Promise<OcclusionMap> {
+  const dims = model.input.shape.slice(1);
+  if (dims.length < 2) throw badRequest(`signature "explain" needs an image input; ${model.entry.name} takes ${dims.join('x')}`);
+  const height = dims.at(-2) ?? 1;
+  const width = dims.at(-1) ?? 1;
+  const planes = model.rowSize / (height * width);
+  const patch = Math.ceil(Math.max(height, width) / GRID);
+  const rows = Math.ceil(height / patch);
+  const cols = Math.ceil(width / patch);
+
+  // Row 0 is the untouched input; row 1 + r * cols + c has patch (r, c) blanked.
+  const variants = new Float32Array((1 + rows * cols) * model.rowSize);
+  variants.set(input, 0);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const offset = (1 + r * cols + c) * model.rowSize;
+      const copy = variants.subarray(offset, offset + model.rowSize);
+      copy.set(input);
+      for (let p = 0; p < planes; p++) {
+        for (let y = r * patch; y < Math.min(height, (r + 1) * patch); y++) {
+          copy.fill(0, p * height * width + y * width + c * patch, p * height * width + y * width + Math.min(width, (c + 1) * patch));
+        }
+      }
+    }
+  }
+  // Run in batch-sized chunks, one after another, so cheap requests interleave.
+  const total = 1 + rows * cols;
+  const chunk = model.batcher.settings.maxBatchSize;
+  const logits = new Float32Array(total * model.classes);
+  for (let start = 0; start < total; start += chunk) {
+    const n = Math.min(chunk, total - start);
+    logits.set(await run(variants.subarray(start * model.rowSize, (start + n) * model.rowSize), n), start * model.classes);
+  }
+  const probabilityOfLabel = (row: number, label: number) => softmax(logits.subarray(row * model.classes, (row + 1) * model.classes))[label] ?? 0;
+  const label = argmax(logits.subarray(0, model.classes));
+  const base = probabilityOfLabel(0, label);
+  const drop = Array.from({ length: rows }, (_, r) =>
+    Array.from({ length: cols }, (_, c) => Math.round((base - probabilityOfLabel(1 + r * cols + c, label)) * 1e4) / 1e4),
+  );
+  return { method: 'occlusion', patch, rows, cols, drop };
+}

@@ -1,0 +1,78 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BatchObserver } from '../batching/batcher';
+
+/**
+ * What /metrics reports. The mean batch size is
+ * inference_instances_total / inference_batches_total.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'http_requests_total',
+    help: 'Requests by route, model and outcome',
+    labelNames: ['route', 'model', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly instances = new Counter({
+    name: 'inference_instances_total',
+    help: 'Instances (rows) run through a model',
+    labelNames: ['model', 'version'] as const,
+    registers: [this.registry],
+  });
+  private readonly batches = new Counter({
+    name: 'inference_batches_total',
+    help: 'Model runs (batch executions)',
+    labelNames: ['model', 'version'] as const,
+    registers: [this.registry],
+  });
+  private readonly batchSize = new Histogram({
+    name: 'inference_batch_size',
+    help: 'Rows per model run',
+    labelNames: ['model', 'version'] as const,
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
+  private readonly queueSeconds = new Histogram({
+    name: 'inference_queue_seconds',
+    help: 'Time a request waited in the batching queue',
+    labelNames: ['model', 'version'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly computeSeconds = new Histogram({
+    name: 'inference_compute_seconds',
+    help: 'Time of one model run',
+    labelNames: ['model', 'version'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: 'inference_queue_rows',
+    help: 'Rows waiting in a model\'s batching queue',
+    labelNames: ['model', 'version'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  observerFor(model: string, version: string): BatchObserver {
+    const labels = { model, version };
+    return {
+      onBatch: (rows, queueWaitsMs, computeMs) => {
+        this.instances.inc(labels, rows);
+        this.batches.inc(labels);
+        this.batchSize.observe(labels, rows);
+        for (const wait of queueWaitsMs) this.queueSeconds.observe(labels, wait / 1000);
+        this.computeSeconds.observe(labels, computeMs / 1000);
+      },
+    };
+  }
+}
+
+export function outcomeOf(status: number): string {
+  if (status < 400) return 'success';
+  if (status === 429 || status === 503) return 'rejected';
+  return status < 500 ? 'client_error' : 'server_error';
+}

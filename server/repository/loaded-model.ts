@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { ModelEntry, TensorSpec } from '../../src/core/manifest';
+import { DynamicBatcher, type BatchObserver } from '../batching/batcher';
+import type { BatchingSettings } from '../config';
+
+export class ModelLoadError extends Error {
+  override readonly name = 'ModelLoadError';
+}
+
+/** One model version, loaded once: its session, its batcher, and what its manifest entry says. */
+export interface LoadedModel {
+  readonly entry: ModelEntry;
+  readonly input: TensorSpec;
+  readonly output: TensorSpec;
+  /** Values per instance (the input shape without its batch axis, multiplied out). */
+  readonly rowSize: number;
+  readonly classes: number;
+  readonly batcher: DynamicBatcher;
+  /** One session.run, outside the batcher (warm-up and benchmarks). */
+  runDirect(input: Float32Array, rows: number): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+export interface LoadOptions {
+  readonly intraOpThreads: number;
+  readonly batching: BatchingSettings;
+  readonly observer?: BatchObserver;
+}
+
+type SessionTensor = { name: string; isTensor: boolean; type?: string; shape?: readonly (number | string)[] };
+
+function checkTensors(kind: 'input' | 'output', expected: readonly TensorSpec[], actual: readonly SessionTensor[], where: string): void {
+  const names = actual.map((t) => t.name);
+  if (expected.length !== actual.length || expected.some((e, i) => e.name !== names[i])) {
+    throw new ModelLoadError(`${where}: the model's ${kind}s are [${names.join(', ')}], the manifest says [${expected.map((e) => e.name).join(', ')}]`);
+  }
+  expected.forEach((spec, i) => {
+    const shape = (actual[i]?.shape ?? []).map((d) => (typeof d === 'number' && d >= 0 ? d : -1));
+    if (actual[i]?.type !== 'float32' || JSON.stringify(shape) !== JSON.stringify(spec.shape)) {
+      throw new ModelLoadError(`${where}: ${kind} "${spec.name}" is ${actual[i]?.type} ${JSON.stringify(shape)}, the manifest says float32 ${JSON.stringify(spec.shape)}`);
+    }
+  });
+}
+
+/** Reads, verifies (size, sha256, tensors), loads and warms up one model version. */
+export async function loadModel(repositoryDir: string, entry: ModelEntry, options: LoadOptions): Promise<LoadedModel> {
+  const where = `${entry.name} v${entry.version}`;
+  const path = join(repositoryDir, entry.file);
+  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ModelLoadError(`${where}: cannot read ${path} (${error.code ?? error.message})`);
+  });
+  if (bytes.byteLength !== entry.bytes) throw new ModelLoadError(`${where}: ${path} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}`);
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (digest !== entry.sha256) throw new ModelLoadError(`${where}: sha256 of ${path} is ${digest}, the manifest says ${entry.sha256}`);
+
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: options.intraOpThreads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  }).catch((error: Error) => {
+    throw new ModelLoadError(`${where}: onnxruntime cannot load it: ${error.message}`);
+  });
+  const meta = session as unknown as { inputMetadata: SessionTensor[]; outputMetadata: SessionTensor[] };
+  try {
+    checkTensors('input', entry.inputs, meta.inputMetadata, where);
+    checkTensors('output', entry.outputs, meta.outputMetadata, where);
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+  const input = entry.inputs[0] as TensorSpec;
+  const output = entry.outputs[0] as TensorSpec;
+  const rowDims = input.shape.slice(1);
+  const rowSize = rowDims.reduce((a, b) => a * b, 1);
+
+  const runDirect = async (data: Float32Array, rows: number): Promise<Float32Array> => {
+    const results = await session.run({ [input.name]: new ort.Tensor('float32', data, [rows, ...rowDims]) });
+    return results[output.name]?.data as Float32Array;
+  };
+  // Warm-up: the first runs allocate and pick kernels; do it before declaring ready.
+  for (const rows of [1, options.batching.maxBatchSize]) await runDirect(new Float32Array(rows * rowSize), rows);
+
+  const batcher = new DynamicBatcher(runDirect, rowSize, options.batching, options.observer);
+  return {
+    entry,
+    input,
+    output,
+    rowSize,
+    classes: output.shape.at(-1) ?? entry.labels.length,
+    batcher,
+    runDirect,
+    async close() {
+      await batcher.drain();
+      await session.release();
+    },
+  };
+}

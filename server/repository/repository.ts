@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseManifest, type Manifest } from '../../src/core/manifest';
+import type { BatchObserver } from '../batching/batcher';
+import { batchingFor, type ServerConfig } from '../config';
+import { notFound } from '../http/errors';
+import { loadModel, ModelLoadError, type LoadedModel } from './loaded-model';
+
+const MANIFEST = 'manifest.json';
+
+/**
+ * The models being served, read from a repository folder laid out as
+ * `<name>/<version>/model.onnx` plus `manifest.json`. Each version is loaded
+ * once and kept; the newest version of a name is its default.
+ */
+export class ModelRepository {
+  private readonly models = new Map<string, Map<string, LoadedModel>>();
+  private loading = Promise.resolve();
+  ready = false;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly observerFor: (name: string, version: string) => BatchObserver | undefined = () => undefined,
+  ) {}
+
+  get directory(): string {
+    return this.config.modelRepository;
+  }
+
+  async readManifest(): Promise<Manifest> {
+    const path = join(this.directory, MANIFEST);
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new ModelLoadError(`cannot read the model manifest ${path} (${error.code ?? error.message})`);
+    });
+    try {
+      return parseManifest(JSON.parse(text));
+    } catch (error) {
+      throw new ModelLoadError(`${path}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Loads every version the manifest lists; at start, any failure is fatal. */
+  async loadAll(): Promise<void> {
+    const manifest = await this.readManifest();
+    for (const entry of manifest.models) await this.add(entry);
+    this.ready = true;
+  }
+
+  /**
+   * Loads the versions of `name` the manifest lists and this server lacks.
+   * Versions already serving are untouched, so requests in flight never fail;
+   * if a new version is broken, the error says why and nothing changes.
+   */
+  async load(name: string): Promise<{ loaded: string[]; serving: string[] }> {
+    const run = this.loading.then(async () => {
+      const manifest = await this.readManifest();
+      const entries = manifest.models.filter((m) => m.name === name);
+      if (entries.length === 0) throw notFound(`the manifest lists no model "${name}"`);
+      const fresh = entries.filter((e) => !this.models.get(name)?.has(e.version));
+      const loaded: LoadedModel[] = [];
+      try {
+        for (const entry of fresh) loaded.push(await this.loadEntry(entry));
+      } catch (error) {
+        await Promise.all(loaded.map((m) => m.close()));
+        throw error;
+      }
+      for (const model of loaded) this.register(model);
+      return { loaded: loaded.map((m) => m.entry.version), serving: this.versions(name) };
+    });
+    this.loading = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  private async add(entry: Manifest['models'][number]): Promise<void> {
+    this.register(await this.loadEntry(entry));
+  }
+
+  private loadEntry(entry: Manifest['models'][number]): Promise<LoadedModel> {
+    return loadModel(this.directory, entry, {
+      intraOpThreads: this.config.intraOpThreads,
+      batching: batchingFor(this.config, entry.name),
+      observer: this.observerFor(entry.name, entry.version),
+    });
+  }
+
+  private register(model: LoadedModel): void {
+    const versions = this.models.get(model.entry.name) ?? new Map<string, LoadedModel>();
+    versions.set(model.entry.version, model);
+    this.models.set(model.entry.name, versions);
+  }
+
+  names(): string[] {
+    return [...this.models.keys()].sort();
+  }
+
+  /** Versions of a model, oldest first. */
+  versions(name: string): string[] {
+    return [...(this.models.get(name)?.keys() ?? [])].sort((a, b) => Number(a) - Number(b));
+  }
+
+  all(): LoadedModel[] {
+    return [...this.models.values()].flatMap((versions) => [...versions.values()]);
+  }
+
+  /** The named version, or the newest when none is named; 404 names what exists. */
+  resolve(name: string, version?: string): LoadedModel {
+    const versions = this.models.get(name);
+    if (!versions) throw notFound(`unknown model "${name}"; serving: ${this.names().join(', ') || 'none'}`);
+    const chosen = version ?? this.versions(name).at(-1) ?? '';
+    const model = versions.get(chosen);
+    if (!model) throw notFound(`model "${name}" has no version "${chosen}"; versions: ${this.versions(name).join(', ')}`);
+    return model;
+  }
+
+  async close(): Promise<void> {
+    this.ready = false;
+    await Promise.all(this.all().map((m) => m.close()));
+  }
+}
