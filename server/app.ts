@@ -34,6 +34,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   const repository = new ModelRepository(config, (name, version) => metrics.observerFor(name, version));
   const context: ServerContext = { config, repository, metrics, shuttingDown: false };
 
+  // The APIs speak JSON only: other bodies get 415, not a string to trip over.
+  app.removeContentTypeParser('text/plain');
   registerErrorHandler(app);
   registerIsolationHeaders(app);
   if (config.corsOrigins.length > 0) await app.register(fastifyCors, { origin: [...config.corsOrigins] });

@@ -11,6 +11,10 @@ export interface InferRequest {
   readonly rows: number;
 }
 
+/** The largest finite float32; beyond it a JSON number would become Infinity. */
+const FP32_MAX = 3.4028234663852886e38;
+const isFp32 = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= FP32_MAX;
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Copies `data` (flat, or nested exactly as `shape`) into `out`, checking every element. */
@@ -18,7 +22,7 @@ function flatten(data: unknown, shape: readonly number[], out: Float32Array, fie
   if (!Array.isArray(data)) throw badRequest(`${field} must be an array`);
   if (data.length === out.length && data.every((v) => typeof v === 'number')) {
     data.forEach((v: number, i) => {
-      if (!Number.isFinite(v)) throw badRequest(`${field}[${i}] is not a finite number`);
+      if (!isFp32(v)) throw badRequest(`${field}[${i}] is not a finite FP32 number, got ${v}`);
       out[i] = v;
     });
     return;
@@ -27,7 +31,7 @@ function flatten(data: unknown, shape: readonly number[], out: Float32Array, fie
   const walk = (node: unknown, depth: number, path: string): void => {
     const size = shape[depth];
     if (size === undefined) {
-      if (typeof node !== 'number' || !Number.isFinite(node)) throw badRequest(`${path} must be a finite number, got ${JSON.stringify(node) ?? String(node)}`);
+      if (!isFp32(node)) throw badRequest(`${path} must be a finite FP32 number, got ${JSON.stringify(node) ?? String(node)}`);
       out[written++] = node;
       return;
     }

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from '../app';
+import { drawnPixels, readyServer } from '../testing/test-server';
+import { fuzzCases } from './fuzz-cases';
+
+let server: Server;
+beforeAll(async () => {
+  server = await readyServer({ BODY_LIMIT_BYTES: String(1024 * 1024) });
+});
+afterAll(() => server.app.close());
+
+describe('bad-input fuzzing', () => {
+  const cases = fuzzCases(drawnPixels(2));
+
+  it('has at least 300 malformed requests', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(300);
+  });
+
+  it('answers every one with a 4xx {"error"} that names the problem, and keeps serving', async () => {
+    const failures: string[] = [];
+    for (const c of cases) {
+      const response = await server.app.inject({
+        method: 'POST',
+        url: c.url,
+        payload: c.payload,
+        headers: c.contentType ? { 'content-type': c.contentType } : {},
+      });
+      const body = (() => {
+        try {
+          return response.json() as { error?: unknown };
+        } catch {
+          return {};
+        }
+      })();
+      const ok = response.statusCode >= 400 && response.statusCode < 500 && typeof body.error === 'string' && c.mentions.test(body.error);
+      if (!ok) failures.push(`${c.name}: ${response.statusCode} ${response.body.slice(0, 160)}`);
+    }
+    expect(failures).toEqual([]);
+    const after = await server.app.inject({
+      method: 'POST',
+      url: '/v1/models/digits-full:predict',
+      payload: { instances: [{ key: 'still-serving', pixels: drawnPixels(2) }] },
+    });
+    expect(after.json().predictions[0]).toMatchObject({ key: 'still-serving', label: '2' });
+  });
+});

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { softmax } from '../../src/core/math/probabilities';
+import type { Server } from '../app';
+import { encodePngBase64 } from '../inference/png';
+import { drawnPixels, drawnRgba, readyServer } from '../testing/test-server';
+
+let server: Server;
+beforeAll(async () => {
+  server = await readyServer({ MAX_INSTANCES: '12', EXPLAIN_MAX_INSTANCES: '2' });
+});
+afterAll(() => server.app.close());
+
+const predict = (payload: unknown, url = '/v1/models/digits-full:predict') =>
+  server.app.inject({ method: 'POST', url, payload: payload as object });
+const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+describe('keyed predictions', () => {
+  it('returns every key with its own label and probabilities, whatever the order', async () => {
+    const keys = DIGITS.map((d) => `drawing-${d}-${Math.random().toString(36).slice(2)}`);
+    const order = [7, 2, 9, 0, 4, 1, 8, 3, 6, 5];
+    const response = await predict({ instances: order.map((d) => ({ key: keys[d], pixels: drawnPixels(d) })) });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ model: 'digits-full', model_version: '1', signature: 'serving_default' });
+    for (const p of body.predictions) {
+      const digit = keys.indexOf(p.key);
+      expect(digit).toBeGreaterThanOrEqual(0);
+      expect(p.label).toBe(String(digit));
+      expect(p.probabilities).toHaveLength(10);
+      expect(p.probabilities.reduce((s: number, v: number) => s + v, 0)).toBeCloseTo(1, 5);
+      expect(p).not.toHaveProperty('explanation');
+    }
+    expect(body.predictions.map((p: { key: string }) => p.key).sort()).toEqual([...keys].sort());
+  });
+
+  it('preprocesses a PNG drawing as the app does, dark-on-light or light-on-dark', async () => {
+    const instances = [
+      ...[4, 7].map((d) => ({ key: `dark-${d}`, image: encodePngBase64(280, 280, drawnRgba(d)) })),
+      { key: 'light-2', image: `data:image/png;base64,${encodePngBase64(280, 280, drawnRgba(2, true))}`, ink: 'light-on-dark' },
+      { key: 'pixels-4', pixels: drawnPixels(4) },
+    ];
+    const predictions = (await predict({ instances })).json().predictions as { key: string; label: string; probabilities: number[] }[];
+    const byKey = Object.fromEntries(predictions.map((p) => [p.key, p]));
+    expect([byKey['dark-4']?.label, byKey['dark-7']?.label, byKey['light-2']?.label]).toEqual(['4', '7', '2']);
+    // The server's preprocessing of the PNG matches the app's of the same drawing.
+    byKey['dark-4']?.probabilities.forEach((v, i) => expect(v).toBeCloseTo(byKey['pixels-4']?.probabilities[i] ?? NaN, 5));
+  });
+
+  it('answers a named version and the small model too', async () => {
+    const response = await predict({ instances: [{ key: 'k', pixels: drawnPixels(3) }] }, '/v1/models/digits-small/versions/1:predict');
+    expect(response.json()).toMatchObject({ model: 'digits-small', model_version: '1', predictions: [{ key: 'k', label: '3' }] });
+  });
+
+  it('gives raw logits under the "logits" signature, whose softmax is serving_default', async () => {
+    const instances = [{ key: 'a', pixels: drawnPixels(8) }];
+    const logits = (await predict({ signature: 'logits', instances })).json().predictions[0];
+    const probabilities = (await predict({ instances })).json().predictions[0].probabilities as number[];
+    expect(logits).not.toHaveProperty('probabilities');
+    Array.from(softmax(logits.logits)).forEach((v, i) => expect(v).toBeCloseTo(probabilities[i] ?? NaN, 6));
+  });
+
+  it('explains only when asked: an occlusion map that points at the ink', async () => {
+    const pixels = drawnPixels(1);
+    const body = (await predict({ signature: 'explain', instances: [{ key: 'one', pixels }] })).json();
+    const { explanation, label } = body.predictions[0];
+    expect(label).toBe('1');
+    expect(explanation).toMatchObject({ method: 'occlusion', patch: 4, rows: 7, cols: 7 });
+    const drop = explanation.drop as number[][];
+    // Blanking a patch without ink cannot change the input, so it cannot move the answer.
+    for (let r = 0; r < 7; r++) {
+      for (let c = 0; c < 7; c++) {
+        let ink = 0;
+        for (let y = r * 4; y < r * 4 + 4; y++) for (let x = c * 4; x < c * 4 + 4; x++) ink += pixels[y * 28 + x] ?? 0;
+        if (ink === 0) expect(drop[r]?.[c]).toBe(0);
+      }
+    }
+    expect(Math.max(...drop.flat())).toBeGreaterThan(0);
+  });
+});
+
+describe('keyed predictions refuse bad requests, naming the problem', () => {
+  const good = () => ({ key: 'k', pixels: drawnPixels(5) });
+  it.each([
+    ['a repeated key', { instances: [good(), good()] }, /instances\[1\]\.key "k" is repeated/],
+    ['too many instances', { instances: Array.from({ length: 13 }, (_, i) => ({ ...good(), key: `k${i}` })) }, /13 instances in one request; the limit for signature "serving_default" is 12/],
+    ['too many to explain', { signature: 'explain', instances: [1, 2, 3].map((i) => ({ ...good(), key: `k${i}` })) }, /the limit for signature "explain" is 2/],
+    ['an unknown signature', { signature: 'fast', instances: [good()] }, /unknown signature "fast"; known: serving_default, logits, explain/],
+    ['no key', { instances: [{ pixels: drawnPixels(5) }] }, /instances\[0\]\.key must be a non-empty string/],
+    ['a numeric key', { instances: [{ key: 7, pixels: drawnPixels(5) }] }, /instances\[0\]\.key must be a non-empty string/],
+    ['pixels and image', { instances: [{ ...good(), image: 'iVBO' }] }, /exactly one of "pixels" or "image"/],
+    ['a pixel out of range', { instances: [{ key: 'k', pixels: [...drawnPixels(5).slice(0, 783), 1.5] }] }, /instances\[0\]\.pixels\[783\] must be a number in 0\.\.1, got 1\.5/],
+    ['too few pixels', { instances: [{ key: 'k', pixels: [0, 1] }] }, /pixels has 2 values; model digits-full takes 784 \(1x28x28\)/],
+    ['text that is not base64', { instances: [{ key: 'k', image: 'not base64!' }] }, /instances\[0\]\.image is not base64/],
+    ['base64 that is not a PNG', { instances: [{ key: 'k', image: Buffer.from('GIF89a-and-more-bytes-here').toString('base64') }] }, /is not a PNG image/],
+    ['an empty drawing', { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)) }] }, /the drawing is empty/],
+    ['an unknown ink', { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)), ink: 'red' }] }, /ink must be one of dark-on-light, light-on-dark/],
+    ['an unknown field', { instances: [{ ...good(), label: '5' }] }, /instances\[0\] has unknown field\(s\) "label"/],
+    ['an unknown top-level field', { instances: [good()], deadline: 5 }, /unknown field\(s\) "deadline"/],
+    ['no instances', { signature: 'logits' }, /"instances" must be an array/],
+  ])('%s', async (_what, payload, message) => {
+    const response = await predict(payload);
+    expect(response.statusCode).toBe(400);
+    expect(Object.keys(response.json())).toEqual(['error']);
+    expect(response.json().error).toMatch(message);
+  });
+
+  it('refuses a PNG whose header claims a huge image, before inflating it', async () => {
+    const png = Buffer.from(encodePngBase64(8, 8, new Uint8Array(256)), 'base64');
+    png.writeUInt32BE(100_000, 16);
+    const response = await predict({ instances: [{ key: 'k', image: png.toString('base64') }] });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatch(/is 100000x8; images must be 1 to 4096 pixels a side/);
+  });
+
+  it('answers 404 for an unknown verb or model', async () => {
+    expect((await predict({ instances: [good()] }, '/v1/models/digits-full:classify')).json().error).toMatch(/did you mean ":predict"/);
+    expect((await predict({ instances: [good()] }, '/v1/models/nope:predict')).statusCode).toBe(404);
+    expect((await predict({ instances: [good()] }, '/v1/models/digits-full/versions/2:predict')).statusCode).toBe(404);
+  });
+});
