@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app';
-import { loadConfig } from './config';
+import { staticDir } from './testing/test-server';
+import { batchingFor, loadConfig } from './config';
 
 describe('static PWA hosting', () => {
   let app: FastifyInstance;
@@ -39,6 +40,25 @@ describe('static PWA hosting', () => {
   });
 });
 
+describe('CORS', () => {
+  const preflight = (app: FastifyInstance, origin: string) =>
+    app.inject({ method: 'OPTIONS', url: '/v2/health/live', headers: { origin, 'access-control-request-method': 'GET' } });
+
+  it('is off by default: no cross-origin grants', async () => {
+    const { app } = await buildServer({ ...loadConfig({ LOG_LEVEL: 'silent' }), staticDir: staticDir() });
+    const response = await app.inject({ url: '/v2/health/live', headers: { origin: 'https://elsewhere.example' } });
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    await app.close();
+  });
+
+  it('grants only the origins on the allow-list', async () => {
+    const { app } = await buildServer({ ...loadConfig({ LOG_LEVEL: 'silent', CORS_ORIGINS: 'https://a.example, https://b.example' }), staticDir: staticDir() });
+    expect((await preflight(app, 'https://b.example')).headers['access-control-allow-origin']).toBe('https://b.example');
+    expect((await preflight(app, 'https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+    await app.close();
+  });
+});
+
 describe('settings', () => {
   it('defaults to port 8080 on localhost', () => {
     expect(loadConfig({})).toMatchObject({ port: 8080, host: 'localhost', staticDir: 'dist' });
@@ -48,6 +68,22 @@ describe('settings', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*\(got "eighty"\)/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ MAX_BATCH_SIZE: '0' })).toThrow(/MAX_BATCH_SIZE/);
+    expect(() => loadConfig({ BATCHING: 'maybe' })).toThrow(/BATCHING/);
+    expect(() => loadConfig({ MODEL_BATCHING: '{oops' })).toThrow(/MODEL_BATCHING: must be JSON/);
+    expect(() => loadConfig({ MODEL_BATCHING: '{"digits-full": {"maxBatchSize": -2}}' })).toThrow(/MODEL_BATCHING\.digits-full\.maxBatchSize/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'not a url' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('never prints the admin token', () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: 'short-secret' })).toThrow(/ADMIN_TOKEN: must be at least 16 characters \(got \(hidden\)\)/);
+  });
+
+  it('applies per-model batching over the global settings', () => {
+    const config = loadConfig({ MAX_BATCH_SIZE: '32', MODEL_BATCHING: '{"digits-full": {"maxQueueDelayMs": 7}}' });
+    expect(batchingFor(config, 'digits-full')).toMatchObject({ enabled: true, maxBatchSize: 32, maxQueueDelayMs: 7 });
+    expect(batchingFor(config, 'digits-small')).toMatchObject({ maxBatchSize: 32, maxQueueDelayMs: 2 });
+    expect(loadConfig({ BATCHING: 'off' }).batching.enabled).toBe(false);
   });
 
   it('refuses to start without a built app', async () => {

@@ -48,6 +48,11 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   app.addHook('preClose', async () => {
     context.shuttingDown = true;
   });
+  // While stopping, end each keep-alive connection after its answer, or close() would wait on idle sockets.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (context.shuttingDown) reply.header('connection', 'close');
+    return payload;
+  });
   // Fastify waits for requests in flight before onClose; then the batchers drain.
   app.addHook('onClose', async () => repository.close());
   return { app, context };
