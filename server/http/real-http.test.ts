@@ -45,7 +45,9 @@ describe('over real HTTP', () => {
       requests.push(inputs.slice(i, i + size));
       i += size;
     }
-    const responses = await Promise.all(requests.map((instances) => post(base, { instances }).then((r) => r.json())));
+    const responses = await Promise.all(
+      requests.map((instances) => post(base, { instances }).then((r) => r.json() as Promise<{ predictions: { key: string; probabilities: number[] }[] }>)),
+    );
     let checked = 0;
     responses.forEach((body, r) => {
       const sentKeys = requests[r]?.map((i) => i.key).sort();
