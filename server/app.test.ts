@@ -82,7 +82,7 @@ describe('settings', () => {
   it('applies per-model batching over the global settings', () => {
     const config = loadConfig({ MAX_BATCH_SIZE: '32', MODEL_BATCHING: '{"digits-full": {"maxQueueDelayMs": 7}}' });
     expect(batchingFor(config, 'digits-full')).toMatchObject({ enabled: true, maxBatchSize: 32, maxQueueDelayMs: 7 });
-    expect(batchingFor(config, 'digits-small')).toMatchObject({ maxBatchSize: 32, maxQueueDelayMs: 2 });
+    expect(batchingFor(config, 'digits-small')).toMatchObject({ maxBatchSize: 32, maxQueueDelayMs: 0 });
     expect(loadConfig({ BATCHING: 'off' }).batching.enabled).toBe(false);
   });
 

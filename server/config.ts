@@ -27,7 +27,8 @@ const ConfigSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
   BATCHING: flag.default(true),
   MAX_BATCH_SIZE: BatchingSchema.shape.maxBatchSize.default(64),
-  MAX_QUEUE_DELAY_MS: BatchingSchema.shape.maxQueueDelayMs.default(2),
+  // 0: no waiting for company; requests that arrive while a run is in flight form the next batch.
+  MAX_QUEUE_DELAY_MS: BatchingSchema.shape.maxQueueDelayMs.default(0),
   MAX_QUEUE_ROWS: BatchingSchema.shape.maxQueueRows.default(2048),
   MODEL_BATCHING: z
     .string()
@@ -44,7 +45,9 @@ const ConfigSchema = z.object({
   EXPLAIN_CONCURRENCY: positiveInt.max(64).default(1),
   EXPLAIN_MAX_INSTANCES: positiveInt.max(1024).default(16),
   EXPLAIN_MAX_WAITING: z.coerce.number().int().min(0).default(8),
-  INTRA_OP_THREADS: positiveInt.max(256).default(availableParallelism()),
+  // One core stays with the event loop (HTTP, JSON); the rest compute.
+  INTRA_OP_THREADS: positiveInt.max(256).default(Math.max(1, availableParallelism() - 1)),
+  INTRA_OP_SPINNING: flag.default(true),
   CORS_ORIGINS: z
     .string()
     .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
@@ -69,6 +72,8 @@ export interface ServerConfig {
   readonly modelBatching: Readonly<Record<string, Partial<z.infer<typeof BatchingSchema>>>>;
   readonly explain: { readonly concurrency: number; readonly maxInstances: number; readonly maxWaiting: number };
   readonly intraOpThreads: number;
+  /** Let onnxruntime's threads spin-wait between runs (lower latency, but burns CPU the event loop could use). */
+  readonly intraOpSpinning: boolean;
   readonly corsOrigins: readonly string[];
 }
 
@@ -103,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelBatching: c.MODEL_BATCHING ?? {},
     explain: { concurrency: c.EXPLAIN_CONCURRENCY, maxInstances: c.EXPLAIN_MAX_INSTANCES, maxWaiting: c.EXPLAIN_MAX_WAITING },
     intraOpThreads: c.INTRA_OP_THREADS,
+    intraOpSpinning: c.INTRA_OP_SPINNING,
     corsOrigins: c.CORS_ORIGINS,
   };
 }

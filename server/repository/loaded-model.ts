@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import type { ModelEntry, TensorSpec } from '../../src/core/manifest';
 import { DynamicBatcher, type BatchObserver } from '../batching/batcher';
 import type { BatchingSettings } from '../config';
+import { sessionOptions, type TensorMetadata } from './session-protocol';
+import { SessionWorker } from './session-worker';
 
 export class ModelLoadError extends Error {
   override readonly name = 'ModelLoadError';
@@ -19,20 +20,19 @@ export interface LoadedModel {
   readonly rowSize: number;
   readonly classes: number;
   readonly batcher: DynamicBatcher;
-  /** One session.run, outside the batcher (warm-up and benchmarks). */
+  /** One session.run in the model's thread, outside the batcher. */
   runDirect(input: Float32Array, rows: number): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
 export interface LoadOptions {
   readonly intraOpThreads: number;
+  readonly intraOpSpinning: boolean;
   readonly batching: BatchingSettings;
   readonly observer?: BatchObserver;
 }
 
-type SessionTensor = { name: string; isTensor: boolean; type?: string; shape?: readonly (number | string)[] };
-
-function checkTensors(kind: 'input' | 'output', expected: readonly TensorSpec[], actual: readonly SessionTensor[], where: string): void {
+function checkTensors(kind: 'input' | 'output', expected: readonly TensorSpec[], actual: readonly TensorMetadata[], where: string): void {
   const names = actual.map((t) => t.name);
   if (expected.length !== actual.length || expected.some((e, i) => e.name !== names[i])) {
     throw new ModelLoadError(`${where}: the model's ${kind}s are [${names.join(', ')}], the manifest says [${expected.map((e) => e.name).join(', ')}]`);
@@ -56,19 +56,15 @@ export async function loadModel(repositoryDir: string, entry: ModelEntry, option
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== entry.sha256) throw new ModelLoadError(`${where}: sha256 of ${path} is ${digest}, the manifest says ${entry.sha256}`);
 
-  const session = await ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: options.intraOpThreads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-  }).catch((error: Error) => {
+  // The session lives in a worker thread: onnxruntime-node computes on the calling thread.
+  const session = await SessionWorker.open(bytes, sessionOptions(options.intraOpThreads, options.intraOpSpinning)).catch((error: Error) => {
     throw new ModelLoadError(`${where}: onnxruntime cannot load it: ${error.message}`);
   });
-  const meta = session as unknown as { inputMetadata: SessionTensor[]; outputMetadata: SessionTensor[] };
   try {
-    checkTensors('input', entry.inputs, meta.inputMetadata, where);
-    checkTensors('output', entry.outputs, meta.outputMetadata, where);
+    checkTensors('input', entry.inputs, session.inputMetadata, where);
+    checkTensors('output', entry.outputs, session.outputMetadata, where);
   } catch (error) {
-    await session.release();
+    await session.close();
     throw error;
   }
   const input = entry.inputs[0] as TensorSpec;
@@ -76,10 +72,7 @@ export async function loadModel(repositoryDir: string, entry: ModelEntry, option
   const rowDims = input.shape.slice(1);
   const rowSize = rowDims.reduce((a, b) => a * b, 1);
 
-  const runDirect = async (data: Float32Array, rows: number): Promise<Float32Array> => {
-    const results = await session.run({ [input.name]: new ort.Tensor('float32', data, [rows, ...rowDims]) });
-    return results[output.name]?.data as Float32Array;
-  };
+  const runDirect = (data: Float32Array, rows: number): Promise<Float32Array> => session.run(input.name, output.name, data, [rows, ...rowDims]);
   // Warm-up: the first runs allocate and pick kernels; do it before declaring ready.
   for (const rows of [1, options.batching.maxBatchSize]) await runDirect(new Float32Array(rows * rowSize), rows);
 
@@ -94,7 +87,7 @@ export async function loadModel(repositoryDir: string, entry: ModelEntry, option
     runDirect,
     async close() {
       await batcher.drain();
-      await session.release();
+      await session.close();
     },
   };
 }

@@ -78,6 +78,7 @@ export class ModelRepository {
   private loadEntry(entry: Manifest['models'][number]): Promise<LoadedModel> {
     return loadModel(this.directory, entry, {
       intraOpThreads: this.config.intraOpThreads,
+      intraOpSpinning: this.config.intraOpSpinning,
       batching: batchingFor(this.config, entry.name),
       observer: this.observerFor(entry.name, entry.version),
     });

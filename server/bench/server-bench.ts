@@ -1,0 +1,149 @@
+/**
+ * npm run bench:server — in one run on this machine:
+ *  (a) onnxruntime-node in-process, the full model, at batch sizes 1, 8, 32, 64;
+ *  (b) the server over loopback HTTP (autocannon, one keyed instance a request)
+ *      at concurrency 1, 16 and 64 with dynamic batching;
+ *  (c) the same with batching off.
+ * Prints instances per second, p50 and p99 latency, the mean batch size, and
+ * the ratios (b)/(a) at the same mean batch size and (b)/(c).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import * as ort from 'onnxruntime-node';
+import { modelForRole, parseManifest } from '../../src/core/manifest';
+import { loadConfig } from '../config';
+import { sessionOptions } from '../repository/session-protocol';
+import { drawnPixels, staticDir } from '../testing/test-server';
+
+const DURATION_S = Number(process.env['BENCH_SECONDS'] ?? 6);
+const CONCURRENCY = [1, 16, 64];
+const RAW_BATCHES = [1, 8, 32, 64];
+
+interface HttpResult {
+  concurrency: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  meanBatch: number;
+  errors: number;
+}
+
+/** (a): a session in this process, with the server's session options, run back to back. */
+async function rawThroughput(batch: number): Promise<number> {
+  const config = loadConfig();
+  const manifest = parseManifest(JSON.parse(await readFile(join(config.modelRepository, 'manifest.json'), 'utf8')));
+  const entry = modelForRole(manifest, 'cloud');
+  const session = await ort.InferenceSession.create(join(config.modelRepository, entry.file), sessionOptions(config.intraOpThreads, config.intraOpSpinning));
+  const input = new Float32Array(batch * 784);
+  for (let i = 0; i < batch; i++) input.set(drawnPixels(i % 10), i * 784);
+  const feeds = { [entry.inputs[0]?.name ?? '']: new ort.Tensor('float32', input, [batch, 1, 28, 28]) };
+  await session.run(feeds);
+  const until = performance.now() + DURATION_S * 1000 * 0.5;
+  let rows = 0;
+  const started = performance.now();
+  while (performance.now() < until) {
+    await session.run(feeds);
+    rows += batch;
+  }
+  const perSecond = rows / ((performance.now() - started) / 1000);
+  await session.release();
+  return perSecond;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+async function startServer(batching: boolean): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir(), LOG_LEVEL: 'warn', BATCHING: batching ? 'on' : 'off', MAX_QUEUE_ROWS: '100000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let tries = 0; tries < 300; tries++) {
+    if ((await fetch(`${base}/v2/health/ready`).then((r) => r.status, () => 0)) === 200) return { base, child };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server never became ready');
+}
+
+async function counters(base: string): Promise<{ instances: number; batches: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (name: string) => Number(text.match(new RegExp(`^${name}\\{model="digits-full",version="1"\\} (\\d+)`, 'm'))?.[1] ?? 0);
+  return { instances: read('inference_instances_total'), batches: read('inference_batches_total') };
+}
+
+async function httpLoad(base: string, concurrency: number): Promise<HttpResult> {
+  const body = JSON.stringify({ instances: [{ key: 'bench', pixels: drawnPixels(7) }] });
+  const before = await counters(base);
+  const result = await autocannon({
+    url: `${base}/v1/models/digits-full:predict`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: concurrency,
+    duration: DURATION_S,
+  });
+  const after = await counters(base);
+  const instances = after.instances - before.instances;
+  return {
+    concurrency,
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    meanBatch: instances / Math.max(1, after.batches - before.batches),
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function serverRuns(batching: boolean): Promise<HttpResult[]> {
+  const { base, child } = await startServer(batching);
+  const results: HttpResult[] = [];
+  try {
+    await httpLoad(base, 16); // warm the JIT and the connection pool
+    for (const c of CONCURRENCY) results.push(await httpLoad(base, c));
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+  return results;
+}
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(9);
+
+async function main(): Promise<void> {
+  console.log(`bench:server — full model, ${DURATION_S} s per HTTP run, one keyed instance per request\n`);
+  console.log('(a) onnxruntime-node in-process');
+  console.log('    batch   inst/s');
+  const raw = new Map<number, number>();
+  for (const batch of RAW_BATCHES) {
+    raw.set(batch, await rawThroughput(batch));
+    console.log(`${fmt(batch)} ${fmt(raw.get(batch) ?? 0)}`);
+  }
+  const batched = await serverRuns(true);
+  const unbatched = await serverRuns(false);
+  for (const [label, results] of [['(b) server, dynamic batching', batched], ['(c) server, batching off', unbatched]] as const) {
+    console.log(`\n${label}`);
+    console.log('  concurrency   inst/s   p50 ms   p99 ms  mean batch   errors');
+    for (const r of results) console.log(`${fmt(r.concurrency, 0).padStart(13)}${fmt(r.perSecond)}${fmt(r.p50, 1)}${fmt(r.p99, 1)}${fmt(r.meanBatch, 1).padStart(12)}${fmt(r.errors)}`);
+  }
+
+  const top = batched.at(-1) as HttpResult;
+  const off = unbatched.at(-1) as HttpResult;
+  const sameBatch = Math.max(1, Math.round(top.meanBatch));
+  const rawAtSame = raw.get(sameBatch) ?? (await rawThroughput(sameBatch));
+  console.log(`\nratios at concurrency ${top.concurrency}`);
+  console.log(`  (b)/(a) at the same mean batch size (${sameBatch}): ${(top.perSecond / rawAtSame).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${rawAtSame.toFixed(0)} inst/s; target >= 0.70)`);
+  console.log(`  (b)/(c): ${(top.perSecond / off.perSecond).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${off.perSecond.toFixed(0)} inst/s; target >= 3)`);
+}
+
+await main();
