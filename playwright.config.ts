@@ -17,7 +17,7 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx server/main.ts',
     env: { PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    url: `http://127.0.0.1:${PORT}/v2/health/live`,
+    url: `http://127.0.0.1:${PORT}/v2/health/ready`,
     reuseExistingServer: false,
     timeout: 60_000,
   },
