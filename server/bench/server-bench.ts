@@ -7,17 +7,17 @@
  * Prints instances per second, p50 and p99 latency, the mean batch size, and
  * the ratios (b)/(a) at the same mean batch size and (b)/(c).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import * as ort from 'onnxruntime-node';
 import { modelForRole, parseManifest } from '../../src/core/manifest';
 import { loadConfig } from '../config';
 import { sessionOptions } from '../repository/session-protocol';
-import { drawnPixels, staticDir } from '../testing/test-server';
+import { spawnServer } from '../testing/spawn-server';
+import { drawnPixels } from '../testing/test-server';
 
 const DURATION_S = Number(process.env['BENCH_SECONDS'] ?? 6);
 const CONCURRENCY = [1, 16, 64];
@@ -54,26 +54,8 @@ async function rawThroughput(batch: number): Promise<number> {
   return perSecond;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
-
 async function startServer(batching: boolean): Promise<{ base: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir(), LOG_LEVEL: 'warn', BATCHING: batching ? 'on' : 'off', MAX_QUEUE_ROWS: '100000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let tries = 0; tries < 300; tries++) {
-    if ((await fetch(`${base}/v2/health/ready`).then((r) => r.status, () => 0)) === 200) return { base, child };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server never became ready');
+  return spawnServer({ BATCHING: batching ? 'on' : 'off', MAX_QUEUE_ROWS: '100000' });
 }
 
 async function counters(base: string): Promise<{ instances: number; batches: number }> {

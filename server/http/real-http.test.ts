@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { softmax } from '../../src/core/math/probabilities';
 import { seededRandom } from '../../training/data/random';
 import { runRows } from '../quantize/evaluate';
-import { drawnPixels, readyServer, staticDir } from '../testing/test-server';
+import { spawnServer } from '../testing/spawn-server';
+import { drawnPixels, readyServer } from '../testing/test-server';
 
 /** Distinct inputs: drawn digits with a little seeded noise on every pixel. */
 function distinctInputs(count: number): { key: string; pixels: number[] }[] {
@@ -19,14 +18,6 @@ function distinctInputs(count: number): { key: string; pixels: number[] }[] {
 
 const post = (base: string, body: unknown) =>
   fetch(`${base}/v1/models/digits-full:predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
 
 describe('over real HTTP', () => {
   it('never swaps outputs between many concurrent keyed requests, and batches them', async () => {
@@ -79,18 +70,7 @@ describe('over real HTTP', () => {
   });
 
   it('drains on SIGTERM in a real server process and exits cleanly', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir(), LOG_LEVEL: 'warn', MAX_QUEUE_DELAY_MS: '300', MAX_BATCH_SIZE: '1000' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (let tries = 0; ; tries++) {
-      const ready = await fetch(`${base}/v2/health/ready`).then((r) => r.status, () => 0);
-      if (ready === 200) break;
-      if (tries > 300) throw new Error('server never became ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { base, child } = await spawnServer({ MAX_QUEUE_DELAY_MS: '300', MAX_BATCH_SIZE: '1000' });
     const pending = distinctInputs(20).map((input) => post(base, { instances: [input] }).then((r) => r.status));
     await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGTERM');
