@@ -1,0 +1,39 @@
+/**
+ * Messages between the page and the edge worker. Every request carries an id;
+ * the worker answers it once, with a result or an error message.
+ */
+export type Backend = 'wasm' | 'webgpu';
+
+export interface InitRequest {
+  readonly type: 'init';
+  readonly modelUrl: string;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly inputDims: readonly number[];
+  /** WASM threads; 1 when the page is not cross-origin isolated. */
+  readonly threads: number;
+}
+
+export interface RunRequest {
+  readonly type: 'run';
+  readonly input: Float32Array;
+}
+
+export type EdgeRequest = (InitRequest | RunRequest) & { readonly id: number };
+
+export interface InitResult {
+  readonly backend: Backend;
+  readonly threads: number;
+  readonly loadMs: number;
+}
+
+export interface RunResult {
+  readonly logits: Float32Array;
+  /** Time of session.run alone, inside the worker. */
+  readonly runMs: number;
+}
+
+export type EdgeResponse =
+  | { readonly id: number; readonly ok: true; readonly result: InitResult | RunResult }
+  | { readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly id: -1; readonly progress: { readonly loaded: number; readonly total: number } };
