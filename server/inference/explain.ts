@@ -20,7 +20,8 @@ const GRID = 7;
 
 type Run = (input: Float32Array, rows: number) => Promise<Float32Array>;
 
-export async function occlusionMap(model: LoadedModel, input: Float32Array, run: Run): Promise<OcclusionMap> {
+/** The map, and the logits of the untouched input (row 0 of the same runs). */
+export async function occlusionMap(model: LoadedModel, input: Float32Array, run: Run): Promise<{ explanation: OcclusionMap; logits: Float32Array }> {
   const dims = model.input.shape.slice(1);
   if (dims.length < 2) throw badRequest(`signature "explain" needs an image input; ${model.entry.name} takes ${dims.join('x')}`);
   const height = dims.at(-2) ?? 1;
@@ -59,5 +60,5 @@ export async function occlusionMap(model: LoadedModel, input: Float32Array, run:
   const drop = Array.from({ length: rows }, (_, r) =>
     Array.from({ length: cols }, (_, c) => Math.round((base - probabilityOfLabel(1 + r * cols + c, label)) * 1e4) / 1e4),
   );
-  return { method: 'occlusion', patch, rows, cols, drop };
+  return { explanation: { method: 'occlusion', patch, rows, cols, drop }, logits: logits.slice(0, model.classes) };
 }

@@ -2,6 +2,7 @@ import { InputError } from '../../src/core/errors';
 import { getPreprocessor, inkFromRgba, type InkPolarity } from '../../src/core/preprocess';
 import { badRequest } from '../http/errors';
 import type { LoadedModel } from '../repository/loaded-model';
+import { isRecord } from './json';
 import { decodePngBase64 } from './png';
 
 /**
@@ -18,8 +19,6 @@ export interface ParsedInstance {
 export const MAX_KEY_LENGTH = 256;
 const POLARITIES: readonly InkPolarity[] = ['dark-on-light', 'light-on-dark'];
 const FIELDS = new Set(['key', 'pixels', 'image', 'ink']);
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function pixelsInput(values: unknown, model: LoadedModel, field: string): Float32Array {
   if (!Array.isArray(values)) throw badRequest(`${field} must be an array of ${model.rowSize} numbers in 0..1`);

@@ -1,5 +1,6 @@
 import { badRequest } from '../http/errors';
 import type { LoadedModel } from '../repository/loaded-model';
+import { isRecord } from './json';
 
 /**
  * The request side of Open Inference Protocol `infer`: one FP32 input tensor
@@ -14,8 +15,6 @@ export interface InferRequest {
 /** The largest finite float32; beyond it a JSON number would become Infinity. */
 const FP32_MAX = 3.4028234663852886e38;
 const isFp32 = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= FP32_MAX;
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Copies `data` (flat, or nested exactly as `shape`) into `out`, checking every element. */
 function flatten(data: unknown, shape: readonly number[], out: Float32Array, field: string): void {

@@ -30,7 +30,8 @@ export interface Prediction {
 export function predictionsFrom(keys: readonly string[], logits: Float32Array, model: LoadedModel, signature: SignatureName): Prediction[] {
   return keys.map((key, row) => {
     const scores = logits.subarray(row * model.classes, (row + 1) * model.classes);
-    const label = model.entry.labels[argmax(scores)] ?? String(argmax(scores));
+    const best = argmax(scores);
+    const label = model.entry.labels[best] ?? String(best);
     if (signature === 'logits') return { key, label, logits: Array.from(scores) };
     return { key, label, probabilities: Array.from(softmax(scores)) };
   });

@@ -20,8 +20,6 @@ export interface LoadedModel {
   readonly rowSize: number;
   readonly classes: number;
   readonly batcher: DynamicBatcher;
-  /** One session.run in the model's thread, outside the batcher. */
-  runDirect(input: Float32Array, rows: number): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
@@ -84,7 +82,6 @@ export async function loadModel(repositoryDir: string, entry: ModelEntry, option
     rowSize,
     classes: output.shape.at(-1) ?? entry.labels.length,
     batcher,
-    runDirect,
     async close() {
       await batcher.drain();
       await session.close();

@@ -90,6 +90,10 @@ export class ModelRepository {
     this.models.set(model.entry.name, versions);
   }
 
+  has(name: string): boolean {
+    return this.models.has(name);
+  }
+
   names(): string[] {
     return [...this.models.keys()].sort();
   }

@@ -11,7 +11,7 @@ export function registerMetrics(app: FastifyInstance, context: ServerContext): v
     const named = typeof params?.model === 'string' ? params.model : typeof params?.target === 'string' ? params.target.split(':')[0] : '';
     metrics.requests.inc({
       route: request.routeOptions.url ?? 'unmatched',
-      model: named && repository.names().includes(named) ? named : '',
+      model: named && repository.has(named) ? named : '',
       outcome: outcomeOf(reply.statusCode),
     });
   });

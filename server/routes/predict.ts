@@ -3,6 +3,7 @@ import type { ServerContext } from '../context';
 import { badRequest, notFound } from '../http/errors';
 import { occlusionMap } from '../inference/explain';
 import { parseInstances, type ParsedInstance } from '../inference/instances';
+import { isRecord } from '../inference/json';
 import { ConcurrencyLimiter } from '../inference/limiter';
 import { inferRows } from '../inference/run';
 import { parseSignature, predictionsFrom, type Prediction } from '../inference/signatures';
@@ -29,8 +30,8 @@ export function registerPredictRoutes(app: FastifyInstance, context: ServerConte
     explainLimiter.run(async () => {
       const predictions: Prediction[] = [];
       for (const instance of instances) {
-        const explanation = await occlusionMap(model, instance.input, run(model));
-        const logits = await run(model)(instance.input, 1);
+        // The occlusion runs include the untouched input, so its logits come with the map.
+        const { explanation, logits } = await occlusionMap(model, instance.input, run(model));
         predictions.push({ ...(predictionsFrom([instance.key], logits, model, 'serving_default')[0] as Prediction), explanation });
       }
       return predictions;
@@ -41,10 +42,10 @@ export function registerPredictRoutes(app: FastifyInstance, context: ServerConte
     if (verb !== 'predict') throw notFound(`no route ${request.method} ${request.url}; did you mean ":predict"?`);
     const model = request.params.model === undefined ? repository.resolve(id) : repository.resolve(request.params.model, id);
     const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    if (!isRecord(body)) {
       throw badRequest('body must be a JSON object: {"instances": [{"key": "...", "pixels": [...]}], "signature"?: "..."}');
     }
-    const { instances, signature: rawSignature, ...rest } = body as Record<string, unknown>;
+    const { instances, signature: rawSignature, ...rest } = body;
     const extra = Object.keys(rest);
     if (extra.length > 0) throw badRequest(`unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}; expected "instances" and "signature"`);
     const signature = parseSignature(rawSignature);

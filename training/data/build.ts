@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSamples } from '../../server/quantize/samples-file';
 import { augmentDigit } from './augment';
-import { preprocessedPart } from './datasets';
+import { asSamples, preprocessedPart } from './datasets';
 import { loadMnistDigits, mnistPackageVersion, PIXELS } from './mnist-source';
 import { seededRandom } from './random';
 import { indicesSha256, SPLIT_METHOD, SPLIT_RECIPE, splitDigits } from './split';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const set = preprocessedPart(digits, split[part]);
     await writeFile(join(outDir, `${part}.f32`), new Uint8Array(set.inputs.buffer));
     await writeFile(join(outDir, `${part}-labels.u8`), Uint8Array.from(set.labels));
-    await writeSamples(join(outDir, `${part}.samples.json`), { shape: [set.labels.length, 1, 28, 28], data: set.inputs, labels: set.labels });
+    await writeSamples(join(outDir, `${part}.samples.json`), asSamples(set));
   }
 
   // Calibration: a spread of clean and augmented training inputs.

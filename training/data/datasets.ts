@@ -1,3 +1,4 @@
+import type { Samples } from '../../server/quantize/samples-file';
 import { preprocessMnistCom } from '../../src/core/preprocess/mnist-com';
 import { createInkRaster } from '../../src/core/preprocess/raster';
 import { loadMnistDigits, PIXELS, type Digit } from './mnist-source';
@@ -21,6 +22,11 @@ export function preprocessedPart(digits: readonly Digit[], indices: readonly num
     labels.push(digit.label);
   });
   return { inputs, labels, indices: [...indices] };
+}
+
+/** A labelled set as model input samples ([N, 1, 28, 28]). */
+export function asSamples(set: LabelledSet): Samples {
+  return { shape: [set.labels.length, 1, 28, 28], data: set.inputs, labels: set.labels };
 }
 
 let cached: { digits: Digit[]; split: Split } | undefined;

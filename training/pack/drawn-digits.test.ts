@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIGIT_STROKES, PAD_SIZE, rasterizeStrokes } from '../../e2e/fixtures/digit-strokes';
+import { DIGIT_STROKES } from '../../e2e/fixtures/digit-strokes';
 import { modelForRole, parseManifest } from '../../src/core/manifest';
 import { argmax, softmax } from '../../src/core/math/probabilities';
-import { createInkRaster, preprocessMnistCom } from '../../src/core/preprocess';
 import { runRows } from '../../server/quantize/evaluate';
+import { drawnPixels } from '../../server/testing/test-server';
 
 const manifest = parseManifest(JSON.parse(readFileSync('public/models/manifest.json', 'utf8')));
 const digits = Object.keys(DIGIT_STROKES).map(Number);
@@ -13,10 +13,7 @@ const digits = Object.keys(DIGIT_STROKES).map(Number);
 /** Every digit drawn with a pen of `width` px on the pad, through the app's preprocessing. */
 function drawnBatch(width: number) {
   const data = new Float32Array(digits.length * 784);
-  digits.forEach((digit, row) => {
-    const ink = rasterizeStrokes(DIGIT_STROKES[digit] ?? [], width);
-    data.set(preprocessMnistCom(createInkRaster(PAD_SIZE, PAD_SIZE, ink)), row * 784);
-  });
+  digits.forEach((digit, row) => data.set(drawnPixels(digit, width), row * 784));
   return { shape: [digits.length, 1, 28, 28], data };
 }
 

@@ -11,15 +11,13 @@ import { dirname, join } from 'node:path';
 import { parseManifest, type Manifest, type ModelEntry } from '../../src/core/manifest';
 import { MNIST_COM_ID } from '../../src/core/preprocess';
 import { accuracyOf, runRows } from '../../server/quantize/evaluate';
-import { loadPart, type LabelledSet } from '../data/datasets';
+import { asSamples, loadPart, type LabelledSet } from '../data/datasets';
 import { accuracy, chooseThreshold, errorRecallAt, GATE_RULE, pairPredictions } from '../evaluation/cascade';
 import { signatureOf } from './onnx-signature';
 import { ARTIFACTS_DIR } from './paths';
 
 const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const VERSION = process.env['MODEL_VERSION'] ?? '1';
-
-const asSamples = (set: LabelledSet) => ({ shape: [set.labels.length, 1, 28, 28], data: set.inputs, labels: set.labels });
 
 async function entry(
   bytes: Uint8Array,

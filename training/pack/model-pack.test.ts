@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { modelForRole, parseManifest, type Manifest } from '../../src/core/manifest';
 import { accuracyOf, agreement, runRows } from '../../server/quantize/evaluate';
 import { DataType, decodeModel } from '../../server/quantize/onnx-model';
-import { loadPart, type LabelledSet } from '../data/datasets';
+import { asSamples as samples, loadPart, type LabelledSet } from '../data/datasets';
 import { loadMnistDigits } from '../data/mnist-source';
 import { indicesSha256, splitDigits } from '../data/split';
 import { cascadeAt, chooseThreshold, pairPredictions } from '../evaluation/cascade';
@@ -17,7 +17,6 @@ const manifest: Manifest = parseManifest(JSON.parse(readFileSync(join(MODELS, 'm
 const edge = modelForRole(manifest, 'edge');
 const cloud = modelForRole(manifest, 'cloud');
 const bytesOf = (file: string) => readFileSync(join(MODELS, file));
-const samples = (set: LabelledSet) => ({ shape: [set.labels.length, 1, 28, 28], data: set.inputs, labels: set.labels });
 
 describe('model pack files', () => {
   it.each([edge, cloud])('$name: sha256 and size match the manifest', (model) => {

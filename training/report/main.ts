@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelForRole, parseManifest } from '../../src/core/manifest';
 import { accuracyOf, agreement, runRows } from '../../server/quantize/evaluate';
-import { loadPart } from '../data/datasets';
+import { asSamples, loadPart } from '../data/datasets';
 import { cascadeAt, pairPredictions } from '../evaluation/cascade';
 import { ARTIFACTS_DIR } from '../pack/paths';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const edge = modelForRole(manifest, 'edge');
   const cloud = modelForRole(manifest, 'cloud');
   const heldout = loadPart('heldout');
-  const samples = { shape: [heldout.labels.length, 1, 28, 28], data: heldout.inputs, labels: heldout.labels };
+  const samples = asSamples(heldout);
   const edgeBytes = await readFile(join(MODELS_DIR, edge.file));
   const fullRows = await runRows(await readFile(join(MODELS_DIR, cloud.file)), samples);
   const int8Rows = await runRows(edgeBytes, samples);
