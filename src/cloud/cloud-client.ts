@@ -13,7 +13,18 @@ export interface CloudAnswer {
 
 export class CloudError extends Error {
   override readonly name = 'CloudError';
+  constructor(
+    message: string,
+    /** False when sending the same request again cannot help (the cloud refused it as bad). */
+    readonly retryable: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
+
+/** Client errors other than timeouts and rate limits mean the request itself was refused. */
+const retryableStatus = (status: number) => status >= 500 || status === 408 || status === 429;
 
 export function freshKey(): string {
   return crypto.randomUUID();
@@ -32,7 +43,7 @@ export async function predictInCloud(model: string, pixels: Float32Array, option
     });
   } catch (error) {
     const reason = error instanceof DOMException && error.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : 'network error';
-    throw new CloudError(`cloud unreachable: ${reason}`, { cause: error });
+    throw new CloudError(`cloud unreachable: ${reason}`, true, { cause: error });
   }
   const body = (await response.json().catch(() => ({}))) as {
     error?: string;
@@ -40,9 +51,9 @@ export async function predictInCloud(model: string, pixels: Float32Array, option
     model_version?: string;
     predictions?: { key: string; label: string; probabilities: number[] }[];
   };
-  if (!response.ok) throw new CloudError(`cloud answered ${response.status}: ${body.error ?? 'no message'}`);
+  if (!response.ok) throw new CloudError(`cloud answered ${response.status}: ${body.error ?? 'no message'}`, retryableStatus(response.status));
   const prediction = body.predictions?.find((p) => p.key === key);
-  if (!prediction) throw new CloudError('cloud answer carries no prediction for our key');
+  if (!prediction) throw new CloudError('cloud answer carries no prediction for our key', true);
   return {
     key,
     label: prediction.label,

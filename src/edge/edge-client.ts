@@ -1,4 +1,4 @@
-import type { EdgeRequest, EdgeResponse, InitRequest, InitResult, RunResult } from './protocol';
+import type { DownloadProgress, EdgeRequest, EdgeResponse, InitRequest, InitResult, RunResult } from './protocol';
 
 type Pending = { resolve: (value: InitResult | RunResult) => void; reject: (error: Error) => void };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -9,12 +9,12 @@ export class EdgeClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  constructor(onProgress?: (loaded: number, total: number) => void) {
+  constructor(onProgress?: (progress: DownloadProgress) => void) {
     this.worker = new Worker(new URL('./worker/edge.worker.ts', import.meta.url), { type: 'module', name: 'edge' });
     this.worker.onmessage = (event: MessageEvent<EdgeResponse>) => {
       const message = event.data;
       if ('progress' in message) {
-        onProgress?.(message.progress.loaded, message.progress.total);
+        onProgress?.(message.progress);
         return;
       }
       const call = this.pending.get(message.id);

@@ -2,10 +2,12 @@
  * Messages between the page and the edge worker. Every request carries an id;
  * the worker answers it once, with a result or an error message.
  */
-export type Backend = 'wasm' | 'webgpu';
+export const BACKENDS = ['wasm', 'webgpu'] as const;
+export type Backend = (typeof BACKENDS)[number];
 
 export interface InitRequest {
   readonly type: 'init';
+  readonly backend: Backend;
   readonly modelUrl: string;
   readonly inputName: string;
   readonly outputName: string;
@@ -33,7 +35,17 @@ export interface RunResult {
   readonly runMs: number;
 }
 
+/** What is downloading on a first visit: the onnxruntime-web binary or the model. */
+export type DownloadKind = 'runtime' | 'model';
+
+export interface DownloadProgress {
+  readonly kind: DownloadKind;
+  readonly loaded: number;
+  /** 0 when the server did not say. */
+  readonly total: number;
+}
+
 export type EdgeResponse =
   | { readonly id: number; readonly ok: true; readonly result: InitResult | RunResult }
   | { readonly id: number; readonly ok: false; readonly error: string }
-  | { readonly id: -1; readonly progress: { readonly loaded: number; readonly total: number } };
+  | { readonly id: -1; readonly progress: DownloadProgress };

@@ -1,6 +1,8 @@
 /// <reference lib="webworker" />
-import * as ort from 'onnxruntime-web/wasm';
+import type { InferenceSession } from 'onnxruntime-web/wasm';
 import type { EdgeRequest, EdgeResponse, InitRequest, InitResult, RunResult } from '../protocol';
+import { download } from './download';
+import { RUNTIMES, type Ort } from './runtimes';
 
 /**
  * Phase one: the small model's onnxruntime-web session, off the main thread.
@@ -8,53 +10,43 @@ import type { EdgeRequest, EdgeResponse, InitRequest, InitResult, RunResult } fr
  */
 declare const self: DedicatedWorkerGlobalScope;
 
-let session: ort.InferenceSession | undefined;
+let ort: Ort | undefined;
+let session: InferenceSession | undefined;
 let spec: InitRequest | undefined;
 let queue: Promise<void> = Promise.resolve();
 
 const post = (message: EdgeResponse, transfer: Transferable[] = []) => self.postMessage(message, transfer);
-
-/** Downloads the model, reporting progress, so a first visit can show it. */
-async function fetchModel(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok || !response.body) throw new Error(`model download failed: ${url} answered ${response.status}`);
-  const total = Number(response.headers.get('content-length') ?? 0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    post({ id: -1, progress: { loaded, total } });
-  }
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
+const reportProgress = (progress: EdgeResponse & { id: -1 }) => post(progress);
 
 async function init(request: InitRequest): Promise<InitResult> {
+  if (session) throw new Error('the edge worker is already initialised; start a new worker for another model or backend');
   const started = performance.now();
+  const runtime = RUNTIMES[request.backend];
+  if (request.backend === 'webgpu' && !(await navigator.gpu?.requestAdapter())) {
+    throw new Error('WebGPU was asked for, but this browser offers no WebGPU adapter');
+  }
+  const [loaded, binary, model] = await Promise.all([
+    runtime.load(),
+    download(runtime.binaryUrl, 'runtime', (progress) => reportProgress({ id: -1, progress })),
+    download(request.modelUrl, 'model', (progress) => reportProgress({ id: -1, progress })),
+  ]);
+  ort = loaded;
+  ort.env.wasm.wasmBinary = binary;
   ort.env.wasm.numThreads = request.threads;
-  const bytes = await fetchModel(request.modelUrl);
-  session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  session = await ort.InferenceSession.create(model, { executionProviders: runtime.providers, graphOptimizationLevel: 'all' });
   spec = request;
-  // Warm-up: the first run allocates; do it before the user draws.
+  // Warm-up: the first run allocates (and on WebGPU compiles shaders); do it before the user draws.
   await run(new Float32Array(request.inputDims.reduce((a, b) => a * b, 1)));
-  return { backend: 'wasm', threads: request.threads, loadMs: performance.now() - started };
+  return { backend: request.backend, threads: request.backend === 'wasm' ? request.threads : 1, loadMs: performance.now() - started };
 }
 
 async function run(input: Float32Array): Promise<RunResult> {
-  if (!session || !spec) throw new Error('the edge model is not loaded yet');
+  if (!ort || !session || !spec) throw new Error('the edge model is not loaded yet');
   const started = performance.now();
   const feeds = { [spec.inputName]: new ort.Tensor('float32', input, [...spec.inputDims]) };
   const output = (await session.run(feeds))[spec.outputName];
-  const logits = new Float32Array(output?.data as Float32Array);
+  if (!output) throw new Error(`the edge model has no output named "${spec.outputName}"`);
+  const logits = new Float32Array(output.data as Float32Array);
   return { logits, runMs: performance.now() - started };
 }
 

@@ -1,0 +1,150 @@
+import { cacheKey } from '../../core/hash/input-hash';
+import type { ModelEntry } from '../../core/manifest';
+import { gate } from '../../core/math/gate';
+import { softmax } from '../../core/math/probabilities';
+import { getPreprocessor, type InkRaster } from '../../core/preprocess';
+import { cacheAnswers, verdictFrom, withCloudVerdict, type Answer, type Verdict } from '../../core/policy/answer';
+import { effectiveThreshold, type Settings } from '../../core/policy/settings';
+import { nextStep, runsOnDevice } from '../../core/policy/two-phase';
+import { CloudError } from '../../cloud/cloud-client';
+import type { AnswerCache, AnswerHistory, Outbox } from '../../store';
+
+export interface EdgeRunner {
+  run(input: Float32Array): Promise<{ readonly logits: Float32Array }>;
+}
+
+/** Asks the full model; rejects when the cloud cannot be reached or refuses. */
+export type CloudAsker = (input: Float32Array, key: string, timeoutMs: number) => Promise<Verdict>;
+
+export interface PredictorDeps {
+  readonly edgeModel: ModelEntry;
+  /** Undefined while phase one is still loading. */
+  readonly edge: () => EdgeRunner | undefined;
+  readonly askCloud: CloudAsker;
+  readonly store: { readonly cache: AnswerCache; readonly history: AnswerHistory; readonly outbox: Outbox };
+  readonly settings: () => Settings;
+  readonly online: () => boolean;
+  /** Every answer as it changes: the edge's first, then the cloud's, then replays' revisions. */
+  readonly onAnswer: (answer: Answer) => void;
+  readonly newKey?: () => string;
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The two-phase path for one settled drawing: preprocess, answer from the
+ * cache or the small model, and by the policy ask the full model now, queue
+ * the request for later, or keep the small model's answer.
+ */
+export class Predictor {
+  private readonly modelId: string;
+  private readonly preprocess: (raster: InkRaster) => Float32Array;
+
+  constructor(private readonly deps: PredictorDeps) {
+    this.modelId = `${deps.edgeModel.name}@${deps.edgeModel.version}`;
+    this.preprocess = getPreprocessor(deps.edgeModel.preprocessing.id);
+  }
+
+  /** The small model alone, for live feedback while the user draws. Nothing is stored. */
+  async preview(raster: InkRaster): Promise<Verdict | undefined> {
+    const edge = this.deps.edge();
+    if (!edge) return undefined;
+    const { logits } = await edge.run(this.preprocess(raster));
+    return verdictFrom(softmax(logits), this.deps.edgeModel.labels, this.modelId);
+  }
+
+  async settle(raster: InkRaster, drawingId: string): Promise<Answer> {
+    const started = performance.now();
+    const input = this.preprocess(raster);
+    const settings = this.deps.settings();
+    const threshold = effectiveThreshold(settings, this.deps.edgeModel.gate?.threshold ?? 0);
+    const key = cacheKey(input, this.deps.edgeModel);
+    const cached = await this.deps.store.cache.get(key);
+    if (cached && cacheAnswers(cached, settings.mode, threshold)) {
+      return this.finish({ ...cached, drawingId, source: 'cache', latencyMs: performance.now() - started, at: Date.now() });
+    }
+
+    const edge = runsOnDevice(settings.mode) ? this.deps.edge() : undefined;
+    const verdict = edge ? verdictFrom(softmax((await edge.run(input)).logits), this.deps.edgeModel.labels, this.modelId) : undefined;
+    const edgeGate = verdict ? gate(verdict.probabilities, threshold) : undefined;
+    const online = this.deps.online();
+    const step = nextStep(settings.mode, online, edgeGate);
+    const base: Answer = {
+      key: this.deps.newKey?.() ?? crypto.randomUUID(),
+      drawingId,
+      cacheKey: key,
+      source: 'edge',
+      origin: 'edge',
+      status: 'final',
+      ...(verdict ? { verdict } : {}),
+      escalated: edgeGate?.escalate ?? false,
+      latencyMs: performance.now() - started,
+      at: Date.now(),
+    };
+    if (step === 'keep') return this.finish(base);
+    if (step === 'queue') return this.queue(base, input, 'queued', 'offline: the full model answers once the app is online again');
+
+    if (verdict) this.deps.onAnswer({ ...base, status: 'asking-cloud' });
+    try {
+      const cloud = await this.deps.askCloud(input, base.key, settings.cloudTimeoutMs);
+      return await this.finish(withCloudVerdict(base, cloud, performance.now() - started));
+    } catch (error) {
+      return this.queue(base, input, 'fallback', `${errorText(error)}; asking again later`);
+    }
+  }
+
+  /** Shows the answer, then caches and records it; resolves once both are written. */
+  private async finish(answer: Answer): Promise<Answer> {
+    this.deps.onAnswer(answer);
+    await Promise.all([this.deps.store.cache.put(answer), this.deps.store.history.record(answer)]);
+    return answer;
+  }
+
+  private async queue(base: Answer, input: Float32Array, status: 'queued' | 'fallback', note: string): Promise<Answer> {
+    const answer: Answer = { ...base, status, note };
+    // The request is stored before anything else, so closing the tab now loses nothing.
+    await this.deps.store.outbox.add({ key: answer.key, drawingId: answer.drawingId, answer, input, createdAt: answer.at, attempts: 0 });
+    return this.finish(answer);
+  }
+
+  private replaying: Promise<ReplayResult> | undefined;
+
+  /**
+   * Sends the outbox's requests to the cloud, oldest first, with their own
+   * keys; each answer revises the cache and the history. Stops at the first
+   * failure (the cloud is likely still out of reach); what is left waits for the next try.
+   */
+  replay(): Promise<ReplayResult> {
+    this.replaying ??= this.replayAll().finally(() => (this.replaying = undefined));
+    return this.replaying;
+  }
+
+  private async replayAll(): Promise<ReplayResult> {
+    const { outbox, cache, history } = this.deps.store;
+    const pending = await outbox.pending();
+    let answered = 0;
+    for (const item of pending) {
+      const started = performance.now();
+      try {
+        const cloud = await this.deps.askCloud(item.input, item.key, this.deps.settings().cloudTimeoutMs);
+        const revised = withCloudVerdict(item.answer, cloud, performance.now() - started);
+        await Promise.all([cache.put(revised), history.revise(revised)]);
+        await outbox.remove(item.key);
+        this.deps.onAnswer(revised);
+        answered++;
+      } catch (error) {
+        await outbox.recordFailure(item.key, errorText(error));
+        // A refused request stays in the outbox, visible, but does not hold up the others.
+        if (error instanceof CloudError && !error.retryable) continue;
+        return { answered, left: pending.length - answered, error: errorText(error) };
+      }
+    }
+    return { answered, left: pending.length - answered };
+  }
+}
+
+export interface ReplayResult {
+  readonly answered: number;
+  readonly left: number;
+  readonly error?: string;
+}

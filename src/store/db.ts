@@ -1,0 +1,66 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Answer } from '../core/policy/answer';
+
+/** A request waiting for the cloud: kept until the cloud answers it. */
+export interface OutboxItem {
+  /** The request key; replays carry it, so the cloud sees one request however often it is sent. */
+  readonly key: string;
+  readonly drawingId: string;
+  /** The answer shown meanwhile, which the cloud's answer will revise. */
+  readonly answer: Answer;
+  /** The preprocessed model input. */
+  readonly input: Float32Array;
+  readonly createdAt: number;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+export interface CacheEntry {
+  readonly cacheKey: string;
+  readonly answer: Answer;
+  /** Last time the entry answered or was written; the oldest are evicted first. */
+  readonly usedAt: number;
+}
+
+export interface HistoryEntry {
+  /** One entry per drawing: later answers for the same drawing replace it. */
+  readonly drawingId: string;
+  readonly answer: Answer;
+  readonly at: number;
+}
+
+export interface AppSchema extends DBSchema {
+  cache: { key: string; value: CacheEntry; indexes: { 'by-used': number } };
+  history: { key: string; value: HistoryEntry; indexes: { 'by-time': number } };
+  outbox: { key: string; value: OutboxItem; indexes: { 'by-time': number; 'by-drawing': string } };
+}
+
+export type AppDb = IDBPDatabase<AppSchema>;
+
+export const DB_NAME = 'edge-cloud-digits';
+export const DB_VERSION = 2;
+
+/**
+ * Opens the app's database, upgrading from whatever version this browser
+ * has: each step runs once, in order, so data written by older versions stays.
+ */
+export async function openAppDb(name = DB_NAME, version = DB_VERSION): Promise<AppDb> {
+  const db: AppDb = await openDB<AppSchema>(name, version, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('cache', { keyPath: 'cacheKey' }).createIndex('by-used', 'usedAt');
+        db.createObjectStore('history', { keyPath: 'drawingId' }).createIndex('by-time', 'at');
+      }
+      if (oldVersion < 2 && version >= 2) {
+        const outbox = db.createObjectStore('outbox', { keyPath: 'key' });
+        outbox.createIndex('by-time', 'createdAt');
+        outbox.createIndex('by-drawing', 'drawingId');
+      }
+    },
+    blocking() {
+      // A newer version of the app, in another tab, wants to upgrade: let it.
+      db.close();
+    },
+  });
+  return db;
+}

@@ -1,0 +1,52 @@
+import type { Answer } from '../core/policy/answer';
+import type { AppDb, HistoryEntry } from './db';
+
+export const DEFAULT_HISTORY_LIMIT = 200;
+
+/** Recent answers, one per drawing, newest first; bounded like the cache. */
+export class AnswerHistory {
+  constructor(
+    private readonly db: AppDb,
+    private readonly limit = DEFAULT_HISTORY_LIMIT,
+  ) {}
+
+  async record(answer: Answer): Promise<void> {
+    const tx = this.db.transaction('history', 'readwrite', { durability: 'relaxed' });
+    await tx.store.put({ drawingId: answer.drawingId, answer, at: answer.at });
+    let excess = (await tx.store.count()) - this.limit;
+    let cursor = excess > 0 ? await tx.store.index('by-time').openCursor() : null;
+    while (cursor && excess > 0) {
+      await cursor.delete();
+      excess--;
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+  }
+
+  /**
+   * Puts the cloud's later answer into every entry that shows the same
+   * request (a drawing repeated from the cache shares its request), unless
+   * that drawing has moved on to another request since. Returns how many.
+   */
+  async revise(answer: Answer): Promise<number> {
+    const tx = this.db.transaction('history', 'readwrite');
+    let revised = 0;
+    for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+      if (cursor.value.answer.key !== answer.key) continue;
+      await cursor.update({ ...cursor.value, answer: { ...answer, drawingId: cursor.value.drawingId } });
+      revised++;
+    }
+    await tx.done;
+    return revised;
+  }
+
+  async recent(count = 20): Promise<HistoryEntry[]> {
+    const out: HistoryEntry[] = [];
+    let cursor = await this.db.transaction('history').store.index('by-time').openCursor(null, 'prev');
+    while (cursor && out.length < count) {
+      out.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return out;
+  }
+}
