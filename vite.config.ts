@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { webAppManifest } from './src/sw/web-app-manifest';
 
 // The same isolation headers as the production server, so WASM threads work in development too.
 const isolation = {
@@ -7,9 +10,36 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** Only the edge model is precached for offline use; the full model stays in the cloud. */
+function edgeModelFiles(): string[] {
+  const manifest = JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as { models: { role: string; file: string }[] };
+  return manifest.models.filter((m) => m.role === 'edge').map((m) => `models/${m.file}`);
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: webAppManifest,
+      injectManifest: {
+        // The shell, the plain WASM runtime (not the 27 MB WebGPU build), the model manifest and the edge model.
+        globPatterns: ['**/*.{html,js,css,webmanifest,svg}', 'assets/ort-wasm-simd-threaded-*.wasm', 'models/manifest.json', ...edgeModelFiles()],
+        globIgnores: ['bench.html', 'assets/bench-*.js'],
+        // onnxruntime-web's WASM binary is 14 MB; Workbox refuses files over 2 MiB unless told.
+        maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
   server: { headers: isolation },
   preview: { headers: isolation },
-  build: { outDir: 'dist', emptyOutDir: true },
+  // onnxruntime-web finds its binaries next to its own module; pre-bundling would move it.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  worker: { format: 'es' },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
 });

@@ -52,7 +52,7 @@ export function isRevision(answer: Answer): boolean {
 
 /** The cloud answered: its verdict replaces the edge's, which is kept alongside. */
 export function withCloudVerdict(answer: Answer, cloud: Verdict, latencyMs: number): Answer {
-  const { note: _note, ...rest } = answer;
+  const { note, ...rest } = answer;
   return { ...rest, source: 'cloud', origin: 'cloud', status: 'final', verdict: cloud, edge: answer.edge ?? answer.verdict, latencyMs };
 }
 

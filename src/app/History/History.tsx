@@ -1,0 +1,29 @@
+import { isRevision } from '../../core/policy/answer';
+import type { HistoryEntry } from '../../store';
+import { percent } from '../format';
+
+const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** Recent drawings' answers, newest first; revisions by the cloud show both labels. */
+export function History({ entries }: { readonly entries: readonly HistoryEntry[] }) {
+  return (
+    <section className="history" aria-label="Recent predictions">
+      <h2>Recent</h2>
+      {entries.length === 0 && <p className="muted">Nothing yet.</p>}
+      <ol data-testid="history">
+        {entries.map(({ drawingId, answer }) => (
+          <li key={drawingId} data-source={answer.source} data-origin={answer.origin} data-status={answer.status}>
+            <strong className="history-label">{answer.verdict?.label ?? '…'}</strong>
+            {isRevision(answer) && <span className="history-revision"> (device said {answer.edge?.label})</span>}
+            <span className="muted">
+              {' '}
+              {answer.verdict ? percent(answer.verdict.confidence, 0) : ''} · {answer.source}
+              {answer.source === 'cache' ? ` of ${answer.origin}` : ''}
+              {answer.status === 'queued' || answer.status === 'fallback' ? ' · waiting for the full model' : ''} · {time(answer.at)}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import { INFERENCE_MODES } from '../../core/policy/two-phase';
+import type { Settings as SettingsValue } from '../../core/policy/settings';
+
+interface Props {
+  readonly settings: SettingsValue;
+  readonly manifestThreshold: number;
+  readonly onChange: (next: SettingsValue) => void;
+}
+
+const MODE_TEXT: Readonly<Record<SettingsValue['mode'], string>> = {
+  prefer_on_device: 'Prefer this device (ask the cloud when unsure)',
+  only_on_device: 'Only this device',
+  prefer_in_cloud: 'Prefer the cloud',
+  only_in_cloud: 'Only the cloud',
+};
+
+/** Mode, gate threshold, cloud timeout and backend; the app applies changes at once. */
+export function Settings({ settings, manifestThreshold, onChange }: Props) {
+  const set = <K extends keyof SettingsValue>(key: K, value: SettingsValue[K]) => onChange({ ...settings, [key]: value });
+  return (
+    <details className="settings">
+      <summary>Settings</summary>
+      <label>
+        Where to predict
+        <select data-testid="setting-mode" value={settings.mode} onChange={(e) => set('mode', e.target.value as SettingsValue['mode'])}>
+          {INFERENCE_MODES.map((mode) => (
+            <option key={mode} value={mode}>
+              {MODE_TEXT[mode]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Ask the cloud below this confidence (model pack: {manifestThreshold})
+        <input
+          data-testid="setting-threshold"
+          type="number"
+          min={0.01}
+          max={1}
+          step={0.01}
+          placeholder={String(manifestThreshold)}
+          value={settings.thresholdOverride ?? ''}
+          onChange={(e) => {
+            const value = e.target.valueAsNumber;
+            set('thresholdOverride', Number.isFinite(value) && value > 0 && value <= 1 ? value : null);
+          }}
+        />
+      </label>
+      <label>
+        Cloud timeout (ms)
+        <input
+          data-testid="setting-timeout"
+          type="number"
+          min={200}
+          max={60000}
+          step={100}
+          value={settings.cloudTimeoutMs}
+          onChange={(e) => {
+            const value = Math.round(e.target.valueAsNumber);
+            if (value >= 200 && value <= 60000) set('cloudTimeoutMs', value);
+          }}
+        />
+      </label>
+      <label>
+        Backend on this device
+        <select data-testid="setting-backend" value={settings.backend} onChange={(e) => set('backend', e.target.value as SettingsValue['backend'])}>
+          <option value="auto">Fastest (probed)</option>
+          <option value="wasm">WASM</option>
+          <option value="webgpu">WebGPU</option>
+        </select>
+      </label>
+    </details>
+  );
+}

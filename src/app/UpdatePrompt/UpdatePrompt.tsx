@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+import { Workbox } from 'workbox-window';
+
+/**
+ * Registers the service worker. When a new deployment (app or model) has
+ * installed and waits, offers to switch: the waiting worker takes over and
+ * the page reloads into the new version.
+ */
+export function UpdatePrompt() {
+  const [waiting, setWaiting] = useState<Workbox>();
+  useEffect(() => {
+    if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+    const workbox = new Workbox('/sw.js', { scope: '/' });
+    workbox.addEventListener('waiting', () => setWaiting(workbox));
+    workbox.addEventListener('controlling', (event) => {
+      if (event.isUpdate) window.location.reload();
+    });
+    void workbox.register();
+    // Look for a new deployment when the app comes back to the foreground, not only on navigation.
+    const check = () => document.visibilityState === 'visible' && void workbox.update();
+    document.addEventListener('visibilitychange', check);
+    return () => document.removeEventListener('visibilitychange', check);
+  }, []);
+  if (!waiting) return null;
+  return (
+    <div className="update-prompt" role="alert">
+      A new version is ready.{' '}
+      <button type="button" data-testid="update-available" onClick={() => waiting.messageSkipWaiting()}>
+        Update and reload
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { modelForRole, type Manifest } from '../../core/manifest';
+import { InputError } from '../../core/errors';
+import type { InkRaster } from '../../core/preprocess';
+import type { Answer, Verdict } from '../../core/policy/answer';
+import type { Settings } from '../../core/policy/settings';
+import type { EdgeClient } from '../../edge/edge-client';
+import { openAppStore, type AppStore, type HistoryEntry } from '../../store';
+import { cloudAskerFor } from '../prediction/cloud-asker';
+import { Predictor } from '../prediction/predictor';
+import { useLatest } from './use-latest';
+
+/** How long the drawing must rest after a stroke before it counts as settled. */
+const SETTLE_MS = 250;
+/** While a stroke is under way, the small model reads the pad at most this often. */
+const PREVIEW_MS = 40;
+/** While requests wait and the app is online, the outbox is tried again this often. */
+const RETRY_MS = 20_000;
+
+export interface TwoPhase {
+  readonly answer?: Answer;
+  readonly preview?: Verdict;
+  readonly history: readonly HistoryEntry[];
+  readonly outboxCount: number;
+  readonly store?: AppStore;
+  readonly predictor?: Predictor;
+  readonly error?: string;
+  readonly onDraw: (read: () => InkRaster, phase: 'moving' | 'stroke-end') => void;
+  readonly onClear: () => void;
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Connects the pad to the predictor: previews while drawing, settles when the drawing rests, replays the outbox. */
+export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, settings: Settings, online: boolean): TwoPhase {
+  const [store, setStore] = useState<AppStore>();
+  const [answer, setAnswer] = useState<Answer>();
+  const [preview, setPreview] = useState<Verdict>();
+  const [history, setHistory] = useState<readonly HistoryEntry[]>([]);
+  const [outboxCount, setOutboxCount] = useState(0);
+  const [error, setError] = useState<string>();
+  const drawingId = useRef<string>(crypto.randomUUID());
+  const live = useLatest({ edge, settings, online });
+
+  useEffect(() => {
+    openAppStore().then(setStore, (e: unknown) => setError(`local storage unavailable: ${errorText(e)}`));
+  }, []);
+
+  const refresh = useCallback(async () => {
+    if (!store) return;
+    const [recent, count] = await Promise.all([store.history.recent(20), store.outbox.count()]);
+    setHistory(recent);
+    setOutboxCount(count);
+  }, [store]);
+
+  const predictor = useMemo(() => {
+    if (!store) return undefined;
+    return new Predictor({
+      edgeModel: modelForRole(manifest, 'edge'),
+      edge: () => live.current.edge,
+      askCloud: cloudAskerFor(modelForRole(manifest, 'cloud')),
+      store,
+      settings: () => live.current.settings,
+      online: () => live.current.online,
+      onAnswer: (next) => {
+        if (next.drawingId !== drawingId.current) return;
+        // A slower, older request for this drawing must not overwrite a newer one; its own revision may.
+        setAnswer((shown) => (!shown || next.key === shown.key || next.at >= shown.at ? next : shown));
+      },
+    });
+  }, [store, manifest, live]);
+
+  const replay = useCallback(async () => {
+    if (!predictor || !live.current.online) return;
+    await predictor.replay().catch(() => undefined);
+    await refresh();
+  }, [predictor, refresh, live]);
+
+  // At start and whenever the app comes back online; then every so often while requests wait.
+  useEffect(() => {
+    void refresh();
+    if (online) void replay();
+  }, [online, replay, refresh]);
+  useEffect(() => {
+    if (!online || outboxCount === 0) return;
+    const timer = setInterval(() => void replay(), RETRY_MS);
+    return () => clearInterval(timer);
+  }, [online, outboxCount, replay]);
+
+  const timers = useRef<{ settle?: number; preview?: number }>({});
+  const settle = useCallback(
+    async (read: () => InkRaster) => {
+      if (!predictor) return;
+      const id = drawingId.current;
+      try {
+        await predictor.settle(read(), id);
+        if (id === drawingId.current) setPreview(undefined);
+        setError(undefined);
+      } catch (e) {
+        if (!(e instanceof InputError)) setError(errorText(e));
+      }
+      await refresh();
+    },
+    [predictor, refresh],
+  );
+
+  const onDraw = useCallback(
+    (read: () => InkRaster, phase: 'moving' | 'stroke-end') => {
+      clearTimeout(timers.current.settle);
+      if (phase === 'stroke-end') {
+        timers.current.settle = window.setTimeout(() => void settle(read), SETTLE_MS);
+        return;
+      }
+      if (timers.current.preview !== undefined || !predictor) return;
+      timers.current.preview = window.setTimeout(() => {
+        timers.current.preview = undefined;
+        predictor.preview(read()).then(
+          (verdict) => verdict && setPreview(verdict),
+          () => undefined,
+        );
+      }, PREVIEW_MS);
+    },
+    [predictor, settle],
+  );
+
+  const onClear = useCallback(() => {
+    clearTimeout(timers.current.settle);
+    drawingId.current = crypto.randomUUID();
+    setAnswer(undefined);
+    setPreview(undefined);
+  }, []);
+
+  return { answer, preview, history, outboxCount, store, predictor, error, onDraw, onClear };
+}

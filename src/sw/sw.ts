@@ -1,0 +1,29 @@
+/// <reference lib="webworker" />
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
+
+/**
+ * The service worker: precaches the app shell, the small model, the model
+ * manifest and the WASM runtime, so the app starts and predicts offline.
+ * API routes are never routed here, so they always go to the network.
+ */
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
+
+/** Paths the server answers itself; navigations there must not get the shell. */
+const API_PATHS = [/^\/v1\//, /^\/v2(\/|$)/, /^\/metrics/, /^\/admin/];
+
+cleanupOutdatedCaches();
+precacheAndRoute(self.__WB_MANIFEST);
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: API_PATHS }));
+
+// The WebGPU build's binary (27 MB) is not precached: it is kept once a device has used it.
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/') && url.pathname.endsWith('.wasm'),
+  new CacheFirst({ cacheName: 'runtime-binaries' }),
+);
+
+// A waiting version takes over only when the page asks (the user accepted the update).
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
