@@ -8,6 +8,7 @@ export class EdgeClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  private terminated = false;
 
   constructor(onProgress?: (progress: DownloadProgress) => void) {
     this.worker = new Worker(new URL('./worker/edge.worker.ts', import.meta.url), { type: 'module', name: 'edge' });
@@ -22,14 +23,16 @@ export class EdgeClient {
       if (message.ok) call?.resolve(message.result);
       else call?.reject(new Error(message.error));
     };
-    this.worker.onerror = (event) => {
-      const error = new Error(`edge worker failed: ${event.message}`);
-      for (const call of this.pending.values()) call.reject(error);
-      this.pending.clear();
-    };
+    this.worker.onerror = (event) => this.failAll(new Error(`edge worker failed: ${event.message}`));
+  }
+
+  private failAll(error: Error): void {
+    for (const call of this.pending.values()) call.reject(error);
+    this.pending.clear();
   }
 
   private call(request: WithoutId<EdgeRequest>, transfer: Transferable[] = []): Promise<InitResult | RunResult> {
+    if (this.terminated) return Promise.reject(new Error('the edge worker was stopped'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -47,7 +50,10 @@ export class EdgeClient {
     return this.call({ type: 'run', input: copy }, [copy.buffer]) as Promise<RunResult>;
   }
 
+  /** Stops the worker; calls still waiting reject, since a stopped worker never answers. */
   terminate(): void {
+    this.terminated = true;
     this.worker.terminate();
+    this.failAll(new Error('the edge worker was stopped'));
   }
 }

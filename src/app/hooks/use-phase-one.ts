@@ -9,30 +9,35 @@ export type PhaseOneState =
   | { status: 'ready'; phaseOne: PhaseOne }
   | { status: 'error'; message: string };
 
-/** Starts the small model in its worker; starts again when the backend setting changes. */
-export function usePhaseOne(model: ModelEntry | undefined, preference: BackendPreference): PhaseOneState {
-  const [state, setState] = useState<PhaseOneState>({ status: 'loading', progress: {} });
+const STARTING: PhaseOneState = { status: 'loading', progress: {} };
+
+/**
+ * Starts the small model in its worker; starts again when the model or the
+ * backend setting changes. State is tagged with what it was started for, so
+ * a change shows "loading" at once instead of the worker being replaced.
+ */
+export function usePhaseOne(model: ModelEntry, preference: BackendPreference): PhaseOneState {
+  const startKey = `${model.name}@${model.version}/${preference}`;
+  const [state, setState] = useState<{ readonly key: string; readonly value: PhaseOneState }>();
   useEffect(() => {
-    if (!model) return;
     let cancelled = false;
     let started: PhaseOne | undefined;
-    setState({ status: 'loading', progress: {} });
-    const onProgress = (p: DownloadProgress) => {
-      if (cancelled) return;
-      setState((s) => (s.status === 'loading' ? { status: 'loading', progress: { ...s.progress, [p.kind]: p } } : s));
-    };
+    const set = (next: (previous: PhaseOneState) => PhaseOneState) =>
+      !cancelled && setState((s) => ({ key: startKey, value: next(s?.key === startKey ? s.value : STARTING) }));
+    const onProgress = (p: DownloadProgress) =>
+      set((s) => (s.status === 'loading' ? { status: 'loading', progress: { ...s.progress, [p.kind]: p } } : s));
     startPhaseOne(model, preference, onProgress).then(
       (phaseOne) => {
         started = phaseOne;
         if (cancelled) phaseOne.client.terminate();
-        else setState({ status: 'ready', phaseOne });
+        else set(() => ({ status: 'ready', phaseOne }));
       },
-      (error: unknown) => !cancelled && setState({ status: 'error', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => set(() => ({ status: 'error', message: error instanceof Error ? error.message : String(error) })),
     );
     return () => {
       cancelled = true;
       started?.client.terminate();
     };
-  }, [model, preference]);
-  return state;
+  }, [model, preference, startKey]);
+  return state?.key === startKey ? state.value : STARTING;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelForRole, type Manifest } from '../../core/manifest';
 import { InputError } from '../../core/errors';
 import type { InkRaster } from '../../core/preprocess';
@@ -33,7 +33,7 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** Connects the pad to the predictor: previews while drawing, settles when the drawing rests, replays the outbox. */
 export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, settings: Settings, online: boolean): TwoPhase {
-  const [store, setStore] = useState<AppStore>();
+  const [opened, setOpened] = useState<{ readonly store: AppStore; readonly predictor: Predictor }>();
   const [answer, setAnswer] = useState<Answer>();
   const [preview, setPreview] = useState<Verdict>();
   const [history, setHistory] = useState<readonly HistoryEntry[]>([]);
@@ -43,44 +43,59 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
   const live = useLatest({ edge, settings, online });
 
   useEffect(() => {
-    openAppStore().then(setStore, (e: unknown) => setError(`local storage unavailable: ${errorText(e)}`));
-  }, []);
-
-  const refresh = useCallback(async () => {
-    if (!store) return;
-    const [recent, count] = await Promise.all([store.history.recent(20), store.outbox.count()]);
-    setHistory(recent);
-    setOutboxCount(count);
-  }, [store]);
-
-  const predictor = useMemo(() => {
-    if (!store) return undefined;
-    return new Predictor({
-      edgeModel: modelForRole(manifest, 'edge'),
-      edge: () => live.current.edge,
-      askCloud: cloudAskerFor(modelForRole(manifest, 'cloud')),
-      store,
-      settings: () => live.current.settings,
-      online: () => live.current.online,
-      onAnswer: (next) => {
-        if (next.drawingId !== drawingId.current) return;
-        // A slower, older request for this drawing must not overwrite a newer one; its own revision may.
-        setAnswer((shown) => (!shown || next.key === shown.key || next.at >= shown.at ? next : shown));
+    let cancelled = false;
+    openAppStore().then(
+      (store) => {
+        if (cancelled) return;
+        const predictor = new Predictor({
+          edgeModel: modelForRole(manifest, 'edge'),
+          edge: () => live.current.edge,
+          askCloud: cloudAskerFor(modelForRole(manifest, 'cloud')),
+          store,
+          settings: () => live.current.settings,
+          online: () => live.current.online,
+          onAnswer: (next) => {
+            if (next.drawingId !== drawingId.current) return;
+            // A slower, older request for this drawing must not overwrite a newer one; its own revision may.
+            setAnswer((shown) => (!shown || next.key === shown.key || next.at >= shown.at ? next : shown));
+          },
+        });
+        setOpened({ store, predictor });
       },
-    });
-  }, [store, manifest, live]);
+      (e: unknown) => setError(`local storage unavailable: ${errorText(e)}`),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [manifest, live]);
+  const { store, predictor } = opened ?? {};
 
-  const replay = useCallback(async () => {
-    if (!predictor || !live.current.online) return;
-    await predictor.replay().catch(() => undefined);
-    await refresh();
-  }, [predictor, refresh, live]);
+  const refresh = useCallback(
+    (): Promise<void> =>
+      store
+        ? Promise.all([store.history.recent(20), store.outbox.count()]).then(([recent, count]) => {
+            setHistory(recent);
+            setOutboxCount(count);
+          })
+        : Promise.resolve(),
+    [store],
+  );
+
+  const replay = useCallback(
+    (): Promise<void> =>
+      predictor && live.current.online
+        ? predictor
+            .replay()
+            .catch(() => undefined)
+            .then(refresh)
+        : refresh(),
+    [predictor, refresh, live],
+  );
 
   // At start and whenever the app comes back online; then every so often while requests wait.
   useEffect(() => {
-    void refresh();
-    if (online) void replay();
-  }, [online, replay, refresh]);
+    void replay();
+  }, [online, replay]);
   useEffect(() => {
     if (!online || outboxCount === 0) return;
     const timer = setInterval(() => void replay(), RETRY_MS);
