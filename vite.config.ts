@@ -16,7 +16,11 @@ function edgeModelFiles(): string[] {
   return manifest.models.filter((m) => m.role === 'edge').map((m) => `models/${m.file}`);
 }
 
+/** Shown in the status bar; a deployment may set APP_VERSION (a build id), else the package version is used. */
+const appVersion = process.env['APP_VERSION'] ?? (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
 export default defineConfig({
+  define: { __APP_VERSION__: JSON.stringify(appVersion) },
   plugins: [
     react(),
     VitePWA({

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIGIT_STROKES } from '../../e2e/fixtures/digit-strokes';
+import { DIGIT_STROKES, GATED_DIGIT, GATED_STROKES, PAD_SIZE, rasterizeStrokes } from '../../e2e/fixtures/digit-strokes';
 import { modelForRole, parseManifest } from '../../src/core/manifest';
 import { argmax, softmax } from '../../src/core/math/probabilities';
+import { createInkRaster, preprocessMnistCom } from '../../src/core/preprocess';
 import { runRows } from '../../server/quantize/evaluate';
 import { drawnPixels } from '../../server/testing/test-server';
 
@@ -23,5 +24,25 @@ describe.each(['edge', 'cloud'] as const)('the %s model reads digits drawn on th
     const rows = await runRows(readFileSync(join('public/models', model.file)), drawnBatch(width));
     const labels = rows.map((row) => argmax(softmax(row)));
     expect(labels).toEqual(digits);
+  });
+});
+
+describe('the gated drawing of the browser tests', () => {
+  const input = preprocessMnistCom(createInkRaster(PAD_SIZE, PAD_SIZE, rasterizeStrokes(GATED_STROKES, 18)));
+  const probabilities = async (role: 'edge' | 'cloud') =>
+    softmax((await runRows(readFileSync(join('public/models', modelForRole(manifest, role).file)), { shape: [1, 1, 28, 28], data: input }))[0] ?? []);
+
+  it('makes the small model unsure enough for its gate to fire', async () => {
+    const threshold = modelForRole(manifest, 'edge').gate?.threshold ?? 0;
+    const edge = await probabilities('edge');
+    // A clear margin below the threshold, so canvas anti-aliasing in the browser cannot lift it over.
+    expect(Math.max(...edge)).toBeLessThan(threshold - 0.1);
+    expect(argmax(edge)).not.toBe(GATED_DIGIT);
+  });
+
+  it('is read correctly and confidently by the full model', async () => {
+    const cloud = await probabilities('cloud');
+    expect(argmax(cloud)).toBe(GATED_DIGIT);
+    expect(Math.max(...cloud)).toBeGreaterThan(0.9);
   });
 });

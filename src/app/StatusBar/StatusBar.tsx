@@ -31,6 +31,7 @@ export function StatusBar({ online, phaseOne, manifest, outboxCount, persisted }
           {ready.choice.how}: {ready.choice.reason}
         </span>
       )}
+      <span data-testid="status-app-version">app {__APP_VERSION__}</span>
       {manifest && (
         <span data-testid="status-models">{manifest.models.map((m) => `${m.name} v${m.version}`).join(' · ')}</span>
       )}

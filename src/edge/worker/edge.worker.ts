@@ -31,6 +31,8 @@ async function init(request: InitRequest): Promise<InitResult> {
     download(request.modelUrl, 'model', (progress) => reportProgress({ id: -1, progress })),
   ]);
   ort = loaded;
+  // Node placement notes from onnxruntime are not errors; keep the console for real ones.
+  ort.env.logLevel = 'error';
   ort.env.wasm.wasmBinary = binary;
   ort.env.wasm.numThreads = request.threads;
   session = await ort.InferenceSession.create(model, { executionProviders: runtime.providers, graphOptimizationLevel: 'all' });
