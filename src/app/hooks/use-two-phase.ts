@@ -9,11 +9,10 @@ import { openAppStore, type AppStore, type HistoryEntry } from '../../store';
 import { cloudAskerFor } from '../prediction/cloud-asker';
 import { Predictor } from '../prediction/predictor';
 import { useLatest } from './use-latest';
+import { useLivePreview } from './use-live-preview';
 
 /** How long the drawing must rest after a stroke before it counts as settled. */
 const SETTLE_MS = 250;
-/** While a stroke is under way, the small model reads the pad at most this often. */
-const PREVIEW_MS = 40;
 /** While requests wait and the app is online, the outbox is tried again this often. */
 const RETRY_MS = 20_000;
 
@@ -35,7 +34,6 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, settings: Settings, online: boolean): TwoPhase {
   const [opened, setOpened] = useState<{ readonly store: AppStore; readonly predictor: Predictor }>();
   const [answer, setAnswer] = useState<Answer>();
-  const [preview, setPreview] = useState<Verdict>();
   const [history, setHistory] = useState<readonly HistoryEntry[]>([]);
   const [outboxCount, setOutboxCount] = useState(0);
   const [error, setError] = useState<string>();
@@ -102,48 +100,40 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
     return () => clearInterval(timer);
   }, [online, outboxCount, replay]);
 
-  const timers = useRef<{ settle?: number; preview?: number }>({});
+  const { preview, move: previewMove, rest: previewRest, done: previewDone } = useLivePreview(predictor);
+  const settleTimer = useRef<number>(undefined);
   const settle = useCallback(
     async (read: () => InkRaster) => {
       if (!predictor) return;
       const id = drawingId.current;
       try {
         await predictor.settle(read(), id);
-        if (id === drawingId.current) setPreview(undefined);
+        if (id === drawingId.current) previewDone();
         setError(undefined);
       } catch (e) {
         if (!(e instanceof InputError)) setError(errorText(e));
       }
       await refresh();
     },
-    [predictor, refresh],
+    [predictor, refresh, previewDone],
   );
 
   const onDraw = useCallback(
     (read: () => InkRaster, phase: 'moving' | 'stroke-end') => {
-      clearTimeout(timers.current.settle);
-      if (phase === 'stroke-end') {
-        timers.current.settle = window.setTimeout(() => void settle(read), SETTLE_MS);
-        return;
-      }
-      if (timers.current.preview !== undefined || !predictor) return;
-      timers.current.preview = window.setTimeout(() => {
-        timers.current.preview = undefined;
-        predictor.preview(read()).then(
-          (verdict) => verdict && setPreview(verdict),
-          () => undefined,
-        );
-      }, PREVIEW_MS);
+      clearTimeout(settleTimer.current);
+      if (phase === 'moving') return previewMove(read);
+      previewRest();
+      settleTimer.current = window.setTimeout(() => void settle(read), SETTLE_MS);
     },
-    [predictor, settle],
+    [previewMove, previewRest, settle],
   );
 
   const onClear = useCallback(() => {
-    clearTimeout(timers.current.settle);
+    clearTimeout(settleTimer.current);
     drawingId.current = crypto.randomUUID();
+    previewRest();
+    previewDone();
     setAnswer(undefined);
-    setPreview(undefined);
-  }, []);
-
+  }, [previewRest, previewDone]);
   return { answer, preview, history, outboxCount, store, predictor, error, onDraw, onClear };
 }
