@@ -45,5 +45,19 @@ export default defineConfig({
   // onnxruntime-web finds its binaries next to its own module; pre-bundling would move it.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // bench.html is the app plus the edge benchmark's harness (npm run bench:edge); it is not precached.
+    rollupOptions: {
+      input: { main: 'index.html', bench: 'bench.html' },
+      output: {
+        // The page never runs onnxruntime itself (phase one lives in the worker): onnxruntime in
+        // the page build is the harness's. One chunk holds all of it, because its WASM threads
+        // load that chunk as their script; the name keeps it out of the precache.
+        advancedChunks: { groups: [{ name: 'bench-onnxruntime', test: /node_modules[\\/]onnxruntime-/ }] },
+      },
+    },
+  },
 });

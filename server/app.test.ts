@@ -1,18 +1,26 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app';
+import { DECODED_LENGTH_HEADER } from './http/static-app';
 import { staticDir } from './testing/test-server';
 import { batchingFor, loadConfig } from './config';
 
 describe('static PWA hosting', () => {
   let app: FastifyInstance;
+  // A compressible stand-in for onnxruntime's binary: the WASM magic, then repetitive bytes.
+  const wasm = Buffer.concat([Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]), Buffer.alloc(64 * 1024, 'wasm')]);
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pwa-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
     writeFileSync(join(dir, 'runtime.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'assets', 'ort-abc123.wasm'), wasm);
+    writeFileSync(join(dir, 'assets', 'ort-abc123.wasm.br'), brotliCompressSync(wasm));
+    writeFileSync(join(dir, 'assets', 'ort-abc123.wasm.gz'), gzipSync(wasm));
     app = (await buildServer({ ...loadConfig({}), staticDir: dir, logLevel: 'silent' })).app;
   });
   afterAll(() => app.close());
@@ -30,6 +38,28 @@ describe('static PWA hosting', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/wasm');
     expect(response.headers['cross-origin-embedder-policy']).toBe('require-corp');
+  });
+
+  it('sends the precompressed twin the client accepts, with the decoded size, as application/wasm', async () => {
+    for (const encoding of ['br', 'gzip'] as const) {
+      const response = await app.inject({ url: '/assets/ort-abc123.wasm', headers: { 'accept-encoding': encoding } });
+      expect(response.headers['content-encoding']).toBe(encoding);
+      expect(response.headers['content-type']).toBe('application/wasm');
+      expect(response.headers[DECODED_LENGTH_HEADER]).toBe(String(wasm.length));
+      const decoded = encoding === 'br' ? brotliDecompressSync(response.rawPayload) : gunzipSync(response.rawPayload);
+      expect(decoded.equals(wasm)).toBe(true);
+      expect(Number(response.headers['content-length'])).toBeLessThan(wasm.length / 10);
+    }
+    const plain = await app.inject({ url: '/assets/ort-abc123.wasm', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.equals(wasm)).toBe(true);
+  });
+
+  it('lets browsers keep hashed assets for good, and revalidate the rest', async () => {
+    const hashed = await app.inject({ url: '/assets/ort-abc123.wasm' });
+    expect(hashed.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const page = await app.inject({ url: '/' });
+    expect(page.headers['cache-control']).toBe('public, max-age=0');
   });
 
   it('answers liveness, and 404 for a missing file, still isolated', async () => {

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyCors from '@fastify/cors';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config';
 import type { ServerContext } from './context';
 import { registerErrorHandler } from './http/errors';
 import { registerIsolationHeaders } from './http/isolation-headers';
+import { registerStaticApp } from './http/static-app';
 import { ServerMetrics } from './metrics/metrics';
 import { ModelRepository } from './repository/repository';
 import { registerAdminRoutes } from './routes/admin';
@@ -43,7 +43,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   registerOipRoutes(app, context);
   registerPredictRoutes(app, context);
   registerAdminRoutes(app, context);
-  await app.register(fastifyStatic, { root, index: ['index.html'] });
+  await registerStaticApp(app, root);
 
   app.addHook('preClose', async () => {
     context.shuttingDown = true;

@@ -23,7 +23,6 @@ export function App() {
         <h1>Digits</h1>
         <p className="tagline">A small model on this device answers at once; the full model in the cloud settles the hard cases.</p>
       </header>
-      <UpdatePrompt />
       {manifest.status === 'loading' && <p aria-busy="true">Loading the model pack…</p>}
       {manifest.status === 'error' && (
         <p role="alert" data-testid="model-pack-error">
@@ -42,10 +41,12 @@ function Workspace({ manifest }: { readonly manifest: Manifest }) {
   const phaseOne = usePhaseOne(edgeModel, settings.backend);
   const edge = phaseOne.status === 'ready' ? phaseOne.phaseOne.client : undefined;
   const twoPhase = useTwoPhase(manifest, edge, settings, online);
-  useTestHandle(phaseOne, twoPhase);
+  useTestHandle(edgeModel, phaseOne, twoPhase);
 
   return (
     <>
+      {/* Registered once phase one is up: the precache then reads the runtime from the HTTP cache, not the network again. */}
+      <UpdatePrompt start={phaseOne.status !== 'loading'} />
       <div className="workspace">
         <DrawPad onDraw={twoPhase.onDraw} onClear={twoPhase.onClear} />
         <div className="answers">

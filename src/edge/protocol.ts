@@ -49,3 +49,6 @@ export type EdgeResponse =
   | { readonly id: number; readonly ok: true; readonly result: InitResult | RunResult }
   | { readonly id: number; readonly ok: false; readonly error: string }
   | { readonly id: -1; readonly progress: DownloadProgress };
+
+/** The server's header for a compressed file's decoded size (server/http/static-app.ts), for download progress. */
+export const DECODED_LENGTH_HEADER = 'x-decoded-content-length';

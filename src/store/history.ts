@@ -1,4 +1,5 @@
 import type { Answer } from '../core/policy/answer';
+import { answerTx, putBounded, type AnswerTx } from './bounded';
 import type { AppDb, HistoryEntry } from './db';
 
 export const DEFAULT_HISTORY_LIMIT = 200;
@@ -11,16 +12,13 @@ export class AnswerHistory {
   ) {}
 
   async record(answer: Answer): Promise<void> {
-    const tx = this.db.transaction('history', 'readwrite', { durability: 'relaxed' });
-    await tx.store.put({ drawingId: answer.drawingId, answer, at: answer.at });
-    let excess = (await tx.store.count()) - this.limit;
-    let cursor = excess > 0 ? await tx.store.index('by-time').openCursor() : null;
-    while (cursor && excess > 0) {
-      await cursor.delete();
-      excess--;
-      cursor = await cursor.continue();
-    }
-    await tx.done;
+    const tx = answerTx(this.db);
+    await Promise.all([this.recordIn(tx, answer), tx.done]);
+  }
+
+  /** Writes inside a transaction of the caller's, trimmed to the limit. */
+  recordIn(tx: AnswerTx, answer: Answer): Promise<void> {
+    return putBounded(tx, 'history', { drawingId: answer.drawingId, answer, at: answer.at }, 'by-time', this.limit);
   }
 
   /**

@@ -145,3 +145,20 @@ describe('Outbox', () => {
     expect(await new Outbox(second).count()).toBe(1);
   });
 });
+
+describe('AnswerCache with its keys loaded', () => {
+  it('answers stored entries, misses new ones, and forgets evicted ones', async () => {
+    const db = await freshDb();
+    await new AnswerCache(db).put(answer(1));
+    const cache = await new AnswerCache(db, 2).loadKeys();
+    expect((await cache.get('small@1:1'))?.key).toBe('k1');
+    expect(await cache.get('small@1:2')).toBeUndefined();
+    await cache.put(answer(2));
+    await new Promise((r) => setTimeout(r, 3));
+    await cache.put(answer(3));
+    expect(await cache.get('small@1:2')).toBeDefined();
+    // Entry 1 was the least recently used: gone from the store and from the keys.
+    expect(await cache.get('small@1:1')).toBeUndefined();
+    expect(await db.get('cache', 'small@1:1')).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
-import { inkFromRgba, type InkRaster } from '../../core/preprocess';
-import { PAD_PIXELS, paintStroke, paintStrokes, type Stroke } from './strokes';
+import type { InkRaster } from '../../core/preprocess';
+import { PAD_PIXELS, paintStroke, paintStrokes, readPad, type Stroke } from './strokes';
 import { keyboardPen } from './keyboard-pen';
 
 export type DrawPhase = 'moving' | 'stroke-end';
@@ -23,9 +23,9 @@ export function DrawPad({ onDraw, onClear }: Props) {
 
   const context = () => canvasRef.current?.getContext('2d', { willReadFrequently: true }) ?? null;
   const read = useCallback((): InkRaster => {
-    const image = context()?.getImageData(0, 0, PAD_PIXELS, PAD_PIXELS);
-    if (!image) throw new Error('the draw pad has no 2D context');
-    return inkFromRgba(image.data, image.width, image.height, 'dark-on-light');
+    const ctx = context();
+    if (!ctx) throw new Error('the draw pad has no 2D context');
+    return readPad(ctx, strokes.current);
   }, []);
 
   /** Pad pixels from page coordinates; the canvas may be shown at any size. */

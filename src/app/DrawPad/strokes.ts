@@ -1,3 +1,5 @@
+import { inkFromRgba, type InkRaster } from '../../core/preprocess';
+
 /** A stroke as drawn: points in pad pixels, with pen pressure where the device reports it. */
 export interface StrokePoint {
   readonly x: number;
@@ -51,3 +53,35 @@ export function paintStroke(context: CanvasRenderingContext2D, stroke: Stroke, f
 }
 
 const midpoint = (a: StrokePoint, b: StrokePoint) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+
+/** The part of the pad strokes can have inked: their points, widened by the widest pen and anti-aliasing. */
+export function inkBox(strokes: readonly Stroke[]): { x: number; y: number; width: number; height: number } | undefined {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const stroke of strokes) {
+    for (const { x, y } of stroke) {
+      minX = Math.min(minX, x);
+      minY = Math.min(minY, y);
+      maxX = Math.max(maxX, x);
+      maxY = Math.max(maxY, y);
+    }
+  }
+  if (minX > maxX) return undefined;
+  const reach = widthAt(1) / 2 + 2;
+  const x = Math.max(0, Math.floor(minX - reach));
+  const y = Math.max(0, Math.floor(minY - reach));
+  return { x, y, width: Math.min(PAD_PIXELS, Math.ceil(maxX + reach)) - x, height: Math.min(PAD_PIXELS, Math.ceil(maxY + reach)) - y };
+}
+
+/**
+ * The pad's ink. Only the part the strokes can have touched is read: the
+ * preprocessing crops to the ink anyway, and reading the whole 280x280 pad
+ * costs more than the small model's own run.
+ */
+export function readPad(context: CanvasRenderingContext2D, strokes: readonly Stroke[]): InkRaster {
+  const box = inkBox(strokes) ?? { x: 0, y: 0, width: PAD_PIXELS, height: PAD_PIXELS };
+  const image = context.getImageData(box.x, box.y, Math.max(1, box.width), Math.max(1, box.height));
+  return inkFromRgba(image.data, image.width, image.height, 'dark-on-light');
+}

@@ -2,14 +2,14 @@ import { useEffect, useState } from 'react';
 import { Workbox } from 'workbox-window';
 
 /**
- * Registers the service worker. When a new deployment (app or model) has
- * installed and waits, offers to switch: the waiting worker takes over and
- * the page reloads into the new version.
+ * Registers the service worker once `start` is true. When a new deployment
+ * (app or model) has installed and waits, offers to switch: the waiting
+ * worker takes over and the page reloads into the new version.
  */
-export function UpdatePrompt() {
+export function UpdatePrompt({ start }: { readonly start: boolean }) {
   const [waiting, setWaiting] = useState<Workbox>();
   useEffect(() => {
-    if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+    if (!start || !('serviceWorker' in navigator) || import.meta.env.DEV) return;
     const workbox = new Workbox('/sw.js', { scope: '/' });
     workbox.addEventListener('waiting', () => setWaiting(workbox));
     workbox.addEventListener('controlling', (event) => {
@@ -20,7 +20,7 @@ export function UpdatePrompt() {
     const check = () => document.visibilityState === 'visible' && void workbox.update();
     document.addEventListener('visibilitychange', check);
     return () => document.removeEventListener('visibilitychange', check);
-  }, []);
+  }, [start]);
   if (!waiting) return null;
   return (
     <div className="update-prompt" role="alert">

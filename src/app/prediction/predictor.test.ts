@@ -6,7 +6,7 @@ import { modelForRole, parseManifest } from '../../core/manifest';
 import type { Answer, Verdict } from '../../core/policy/answer';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/policy/settings';
 import { createInkRaster } from '../../core/preprocess';
-import { AnswerCache, AnswerHistory, Outbox } from '../../store';
+import { answerStore } from '../../store';
 import { openAppDb } from '../../store/db';
 import { Predictor } from './predictor';
 
@@ -38,7 +38,7 @@ const cloudVerdict: Verdict = { label: '7', confidence: 0.97, probabilities: [0,
 let db = 0;
 async function setup(over: { online?: boolean; settings?: Partial<Settings>; cloud?: (key: string) => Promise<Verdict> } = {}) {
   const database = await openAppDb(`predictor-${db++}`);
-  const store = { cache: new AnswerCache(database), history: new AnswerHistory(database), outbox: new Outbox(database) };
+  const store = answerStore(database);
   const state = { online: over.online ?? true, cloudCalls: [] as string[], answers: [] as Answer[] };
   let keys = 0;
   const predictor = new Predictor({

@@ -7,7 +7,7 @@ import { cacheAnswers, verdictFrom, withCloudVerdict, type Answer, type Verdict 
 import { effectiveThreshold, type Settings } from '../../core/policy/settings';
 import { nextStep, runsOnDevice } from '../../core/policy/two-phase';
 import { CloudError } from '../../cloud/cloud-client';
-import type { AnswerCache, AnswerHistory, Outbox } from '../../store';
+import type { AnswerStore } from '../../store';
 
 export interface EdgeRunner {
   run(input: Float32Array): Promise<{ readonly logits: Float32Array }>;
@@ -21,7 +21,7 @@ export interface PredictorDeps {
   /** Undefined while phase one is still loading. */
   readonly edge: () => EdgeRunner | undefined;
   readonly askCloud: CloudAsker;
-  readonly store: { readonly cache: AnswerCache; readonly history: AnswerHistory; readonly outbox: Outbox };
+  readonly store: AnswerStore;
   readonly settings: () => Settings;
   readonly online: () => boolean;
   /** Every answer as it changes: the edge's first, then the cloud's, then replays' revisions. */
@@ -93,11 +93,26 @@ export class Predictor {
     }
   }
 
-  /** Shows the answer, then caches and records it; resolves once both are written. */
-  private async finish(answer: Answer): Promise<Answer> {
+  /**
+   * Shows the answer, then caches and records it. The writes are issued, not
+   * awaited: the answer does not wait for the disk, and IndexedDB runs later
+   * transactions on the same stores after them, so every read sees them.
+   */
+  private finish(answer: Answer): Answer {
     this.deps.onAnswer(answer);
-    await Promise.all([this.deps.store.cache.put(answer), this.deps.store.history.record(answer)]);
+    const written = this.deps.store.save(answer);
+    this.writes = Promise.all([this.writes, written]).then(
+      () => undefined,
+      (error: unknown) => console.warn(`an answer could not be stored: ${errorText(error)}`),
+    );
     return answer;
+  }
+
+  private writes: Promise<void> = Promise.resolve();
+
+  /** Resolves once every answer given so far is stored. */
+  flush(): Promise<void> {
+    return this.writes;
   }
 
   private async queue(base: Answer, input: Float32Array, status: 'queued' | 'fallback', note: string): Promise<Answer> {

@@ -22,9 +22,11 @@ export function inkBounds(raster: InkRaster, threshold: number): Rect | null {
   let minY = raster.height;
   let maxX = -1;
   let maxY = -1;
+  const { data, width } = raster;
   for (let y = 0; y < raster.height; y++) {
-    for (let x = 0; x < raster.width; x++) {
-      if ((raster.data[y * raster.width + x] ?? 0) > threshold) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if ((data[row + x] as number) > threshold) {
         if (x < minX) minX = x;
         if (x > maxX) maxX = x;
         if (y < minY) minY = y;
@@ -57,8 +59,9 @@ function clamp(value: number, low: number, high: number): number {
 
 export function preprocessMnistCom(raster: InkRaster, options: MnistComOptions = {}): Float32Array {
   const threshold = options.inkThreshold ?? 0.1;
-  for (const v of raster.data) {
-    if (!Number.isFinite(v)) throw new InputError('the drawing holds a value that is not a finite number');
+  const data = raster.data;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new InputError('the drawing holds a value that is not a finite number');
   }
   const bounds = inkBounds(raster, threshold);
   if (!bounds) throw new InputError(`the drawing is empty: no pixel has more ink than ${threshold}`);

@@ -44,10 +44,13 @@ export function inkFromRgba(
   }
   const raster = createInkRaster(width, height);
   const out = raster.data;
+  const bytes = rgba as ArrayLike<number> & { readonly [index: number]: number };
+  // Hot path (every drawing, every preview): the polarity is settled once, outside the loop.
+  const dark = polarity === 'dark-on-light';
   for (let i = 0, p = 0; i < out.length; i++, p += 4) {
-    const alpha = (rgba[p + 3] ?? 0) / 255;
-    const luma = (LUMA_R * (rgba[p] ?? 0) + LUMA_G * (rgba[p + 1] ?? 0) + LUMA_B * (rgba[p + 2] ?? 0)) / 255;
-    out[i] = polarity === 'dark-on-light' ? alpha * (1 - luma) : alpha * luma;
+    const alpha = (bytes[p + 3] as number) / 255;
+    const luma = (LUMA_R * (bytes[p] as number) + LUMA_G * (bytes[p + 1] as number) + LUMA_B * (bytes[p + 2] as number)) / 255;
+    out[i] = alpha * (dark ? 1 - luma : luma);
   }
   return raster;
 }

@@ -1,10 +1,12 @@
-import type { DownloadKind, DownloadProgress } from '../protocol';
+import { DECODED_LENGTH_HEADER, type DownloadKind, type DownloadProgress } from '../protocol';
 
 /** Downloads a file whole, reporting progress as it arrives, so a first visit can show it. */
 export async function download(url: string, kind: DownloadKind, report: (progress: DownloadProgress) => void): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`${kind} download failed: ${url} answered ${response.status}`);
-  const total = Number(response.headers.get('content-length') ?? 0);
+  // A compressed response's content-length counts compressed bytes, but the stream yields decoded ones.
+  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  const total = Number((encoded ? response.headers.get(DECODED_LENGTH_HEADER) : response.headers.get('content-length')) ?? 0) || 0;
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let loaded = 0;

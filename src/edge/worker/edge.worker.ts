@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 import type { InferenceSession } from 'onnxruntime-web/wasm';
 import type { EdgeRequest, EdgeResponse, InitRequest, InitResult, RunResult } from '../protocol';
-import { download } from './download';
-import { RUNTIMES, type Ort } from './runtimes';
+import { openSession } from './open-session';
+import type { Ort } from './runtimes';
 
 /**
  * Phase one: the small model's onnxruntime-web session, off the main thread.
@@ -16,26 +16,11 @@ let spec: InitRequest | undefined;
 let queue: Promise<void> = Promise.resolve();
 
 const post = (message: EdgeResponse, transfer: Transferable[] = []) => self.postMessage(message, transfer);
-const reportProgress = (progress: EdgeResponse & { id: -1 }) => post(progress);
 
 async function init(request: InitRequest): Promise<InitResult> {
   if (session) throw new Error('the edge worker is already initialised; start a new worker for another model or backend');
   const started = performance.now();
-  const runtime = RUNTIMES[request.backend];
-  if (request.backend === 'webgpu' && !(await navigator.gpu?.requestAdapter())) {
-    throw new Error('WebGPU was asked for, but this browser offers no WebGPU adapter');
-  }
-  const [loaded, binary, model] = await Promise.all([
-    runtime.load(),
-    download(runtime.binaryUrl, 'runtime', (progress) => reportProgress({ id: -1, progress })),
-    download(request.modelUrl, 'model', (progress) => reportProgress({ id: -1, progress })),
-  ]);
-  ort = loaded;
-  // Node placement notes from onnxruntime are not errors; keep the console for real ones.
-  ort.env.logLevel = 'error';
-  ort.env.wasm.wasmBinary = binary;
-  ort.env.wasm.numThreads = request.threads;
-  session = await ort.InferenceSession.create(model, { executionProviders: runtime.providers, graphOptimizationLevel: 'all' });
+  ({ ort, session } = await openSession(request, (progress) => post({ id: -1, progress })));
   spec = request;
   // Warm-up: the first run allocates (and on WebGPU compiles shaders); do it before the user draws.
   await run(new Float32Array(request.inputDims.reduce((a, b) => a * b, 1)));

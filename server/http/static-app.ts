@@ -1,0 +1,29 @@
+import { statSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { DECODED_LENGTH_HEADER } from '../../src/edge/protocol';
+
+export { DECODED_LENGTH_HEADER };
+
+/** Files whose names carry a content hash (Vite's build output): they never change under one URL. */
+const HASHED = /[\\/]assets[\\/]/;
+
+/**
+ * The built PWA. Hashed assets are cached for a year; everything else
+ * (index.html, sw.js, the model pack) is revalidated on each use, so a new
+ * deployment is seen at once. Where the build left `.br` or `.gz` twins, a
+ * client that accepts them gets those, with the decoded size in a header so
+ * download progress can still show a fraction.
+ */
+export async function registerStaticApp(app: FastifyInstance, root: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root,
+    index: ['index.html'],
+    preCompressed: true,
+    setHeaders(reply, path) {
+      if (HASHED.test(path)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      const original = path.replace(/\.(br|gz)$/, '');
+      if (original !== path) reply.header(DECODED_LENGTH_HEADER, String(statSync(original, { throwIfNoEntry: false })?.size ?? ''));
+    },
+  });
+}
