@@ -8,6 +8,8 @@ export interface Quantiles {
 
 export interface LatencyFigures {
   backend: string;
+  /** Idle time before each timed run. */
+  pauseMs: number;
   threads: number;
   runs: number;
   /** The whole app path, to the answer (writes issued). */
@@ -31,36 +33,44 @@ interface Bench {
   bare(i: number): Promise<number>;
 }
 
-/**
- * Between two timed runs: a person's drawings settle at least 250 ms apart (the
- * pad's debounce), so IndexedDB's commits and the browser's housekeeping of one
- * drawing do not fall into the next one's time.
- */
-const PAUSE_MS = 30;
+/** Opens the harness page and draws `runs` distinct drawings for it (cache misses, every one). */
+export async function openHarness(page: Page, url: string, runs: number): Promise<{ backend: string; threads: number }> {
+  await page.goto(url);
+  const ready = await page.evaluate(() => (window as unknown as { digitsBench: Bench }).digitsBench.ready());
+  await page.evaluate(([digits, count]) => (window as unknown as { digitsBench: Bench }).digitsBench.prepare(digits, count), [Object.values(DIGIT_STROKES), runs] as const);
+  return ready;
+}
 
 /**
  * Times `runs` distinct drawings through the app and through a bare
  * session.run, alternating, so a noisy moment on the machine hits both alike.
+ * `pauseMs` idles before each timed run: back to back (0) the machine stays
+ * warm; a person's drawings settle at least 250 ms apart (the pad's debounce),
+ * and after an idle moment every step, the bare run too, starts colder.
  */
-export async function measureLatency(page: Page, url: string, runs: number): Promise<LatencyFigures> {
-  await page.goto(url);
-  const { backend, threads } = await page.evaluate(() => (window as unknown as { digitsBench: Bench }).digitsBench.ready());
-  await page.evaluate(([digits, count]) => (window as unknown as { digitsBench: Bench }).digitsBench.prepare(digits, count), [Object.values(DIGIT_STROKES), runs] as const);
+export async function measureLatency(
+  page: Page,
+  harness: { backend: string; threads: number },
+  drawings: { from: number; runs: number },
+  pauseMs: number,
+): Promise<LatencyFigures> {
+  const { from, runs } = drawings;
+  const { backend, threads } = harness;
   const times = await page.evaluate(
-    async ([count, pause]) => {
+    async ([first, count, pause]) => {
       const bench = (window as unknown as { digitsBench: Bench }).digitsBench;
       const out = { app: [] as number[], stored: [] as number[], bare: [] as number[] };
-      for (let i = 0; i < count; i++) {
+      for (let i = first; i < first + count; i++) {
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
         const { answered, stored } = await bench.appPath(i);
         out.app.push(answered);
         out.stored.push(stored);
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
         out.bare.push(await bench.bare(i));
-        await new Promise((resolve) => setTimeout(resolve, pause));
       }
       return out;
     },
-    [runs, PAUSE_MS] as const,
+    [from, runs, pauseMs] as const,
   );
-  return { backend, threads, runs, app: quantiles(times.app), stored: quantiles(times.stored), bare: quantiles(times.bare) };
+  return { backend, pauseMs, threads, runs, app: quantiles(times.app), stored: quantiles(times.stored), bare: quantiles(times.bare) };
 }
