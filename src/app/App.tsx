@@ -1,3 +1,4 @@
+import { useCallback, useEffect, useState } from 'react';
 import { modelForRole } from '../core/manifest';
 import { DrawPad } from './DrawPad/DrawPad';
 import { History } from './History/History';
@@ -17,24 +18,32 @@ import type { Manifest } from '../core/manifest';
 
 export function App() {
   const manifest = useManifest();
+  // A latch: a later restart of phase one (another backend) does not register again.
+  const [phaseOneSettled, setPhaseOneSettled] = useState(false);
+  const markPhaseOneSettled = useCallback(() => setPhaseOneSettled(true), []);
   return (
     <main className="app">
       <header>
         <h1>Digits</h1>
         <p className="tagline">A small model on this device answers at once; the full model in the cloud settles the hard cases.</p>
       </header>
+      {/*
+        Registered once phase one is up, so the precache reads the runtime from the HTTP cache
+        instead of the network again; at once when the model pack fails, so a fixed deployment can still arrive.
+      */}
+      <UpdatePrompt start={phaseOneSettled || manifest.status === 'error'} />
       {manifest.status === 'loading' && <p aria-busy="true">Loading the model pack…</p>}
       {manifest.status === 'error' && (
         <p role="alert" data-testid="model-pack-error">
           {manifest.message}
         </p>
       )}
-      {manifest.status === 'ready' && <Workspace manifest={manifest.manifest} />}
+      {manifest.status === 'ready' && <Workspace manifest={manifest.manifest} onPhaseOneSettled={markPhaseOneSettled} />}
     </main>
   );
 }
 
-function Workspace({ manifest }: { readonly manifest: Manifest }) {
+function Workspace({ manifest, onPhaseOneSettled }: { readonly manifest: Manifest; readonly onPhaseOneSettled: () => void }) {
   const edgeModel = modelForRole(manifest, 'edge');
   const [settings, setSettings] = useSettings();
   const online = useOnline();
@@ -42,11 +51,13 @@ function Workspace({ manifest }: { readonly manifest: Manifest }) {
   const edge = phaseOne.status === 'ready' ? phaseOne.phaseOne.client : undefined;
   const twoPhase = useTwoPhase(manifest, edge, settings, online);
   useTestHandle(edgeModel, phaseOne, twoPhase);
+  const settled = phaseOne.status !== 'loading';
+  useEffect(() => {
+    if (settled) onPhaseOneSettled();
+  }, [settled, onPhaseOneSettled]);
 
   return (
     <>
-      {/* Registered once phase one is up: the precache then reads the runtime from the HTTP cache, not the network again. */}
-      <UpdatePrompt start={phaseOne.status !== 'loading'} />
       <div className="workspace">
         <DrawPad onDraw={twoPhase.onDraw} onClear={twoPhase.onClear} />
         <div className="answers">
