@@ -8,3 +8,11 @@ export async function fetchManifest(url = MANIFEST_URL): Promise<Manifest> {
   if (!response.ok) throw new Error(`model manifest: ${url} answered ${response.status}`);
   return parseManifest(await response.json());
 }
+
+let startup: Promise<Manifest> | undefined;
+
+/** The manifest the app starts with, fetched once; main.tsx asks for it before React renders. */
+export function startupManifest(): Promise<Manifest> {
+  startup ??= fetchManifest();
+  return startup;
+}

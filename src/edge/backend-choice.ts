@@ -35,9 +35,22 @@ async function open(model: ModelEntry, backend: Backend, onProgress?: (p: Downlo
   }
 }
 
+let gpu: Promise<string> | undefined;
+
+/**
+ * This device's WebGPU adapter, as "vendor/architecture" or "no-webgpu". Asked
+ * once: the answer can take a hundred milliseconds, so the page asks at start
+ * (main.tsx), while the model pack loads.
+ */
+export function gpuIdentity(): Promise<string> {
+  gpu ??= Promise.resolve(navigator.gpu?.requestAdapter())
+    .catch(() => null)
+    .then((adapter) => (adapter ? `${adapter.info.vendor}/${adapter.info.architecture}` : 'no-webgpu'));
+  return gpu;
+}
+
 async function deviceKey(model: ModelEntry): Promise<string> {
-  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
-  const gpu = adapter ? `${adapter.info.vendor}/${adapter.info.architecture}` : 'no-webgpu';
+  const gpu = await gpuIdentity();
   return `phase-one-backend:${model.name}@${model.version}:${model.sha256.slice(0, 12)}:${gpu}:${navigator.hardwareConcurrency}`;
 }
 
