@@ -6,6 +6,9 @@ const PORT = Number(process.env['E2E_PORT'] ?? 4173);
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** Chromium's software WebGPU adapter (slow, ~100 ms a run); without these flags there is none. */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { DIGIT_STROKES } from './fixtures/digit-strokes';
-import { densify, drawDigit, shownAnswer, waitForPhaseOne } from './support/app';
+import { densify, drawDigit, padToPage, shownAnswer, waitForPhaseOne } from './support/app';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -31,12 +31,11 @@ test('the card shows the ten probabilities, the source and the latency', async (
 });
 
 test('the prediction updates while the user draws, before the stroke ends', async ({ page }) => {
-  const box = await page.getByTestId('draw-pad').boundingBox();
-  if (!box) throw new Error('no pad');
-  const scale = box.width / 280;
-  await page.mouse.move(box.x + 150 * scale, box.y + 40 * scale);
+  const at = await padToPage(page);
+  const [top, bottom] = [at([150, 40]), at([150, 245])];
+  await page.mouse.move(top.x, top.y);
   await page.mouse.down();
-  await page.mouse.move(box.x + 150 * scale, box.y + 245 * scale, { steps: 20 });
+  await page.mouse.move(bottom.x, bottom.y, { steps: 20 });
   // Still pressing: the small model's preview is already on the card.
   await expect(page.getByTestId('prediction-label')).toHaveText('1');
   await expect(page.getByText('drawing…')).toBeVisible();
@@ -86,7 +85,7 @@ test.describe('on a phone', () => {
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);
     const cdp = await page.context().newCDPSession(page);
-    const at = ([x, y]: readonly [number, number]) => ({ x: box.x + (x * box.width) / 280, y: box.y + (y * box.height) / 280 });
+    const at = await padToPage(page);
     const [first, ...rest] = densify(DIGIT_STROKES[7]?.[0] ?? []);
     if (!first) throw new Error('no stroke');
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(first)] });

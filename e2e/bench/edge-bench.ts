@@ -11,13 +11,12 @@
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { buildReadyServer } from '../../server/app';
 import { loadConfig } from '../../server/config';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from '../../playwright.config';
 import { DIGIT_STROKES } from '../fixtures/digit-strokes';
 import { useSettings, waitForServiceWorker } from '../support/app';
 import { firstPrediction, recordFirstPrediction } from './first-prediction';
 import { measureLatency, openHarness, type LatencyFigures } from './latency';
 
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
 const RUNS = { wasm: Number(process.env['BENCH_RUNS'] ?? 300), webgpu: Number(process.env['BENCH_WEBGPU_RUNS'] ?? 40) };
 /** Idle time before each timed run: back to back, and as a person draws (see latency.ts). WebGPU's runs take ~100 ms each, so only back to back. */
 const PAUSES = { wasm: [0, 30], webgpu: [0] };

@@ -17,17 +17,22 @@ export function densify(stroke: Stroke, step = 8): [number, number][] {
   return out;
 }
 
-/** Draws strokes on the pad with the mouse: real pointer events, as a person would. */
-export async function drawStrokes(page: Page, strokes: readonly Stroke[]): Promise<void> {
+/** Maps pad pixels to page coordinates, wherever and however large the pad is shown. */
+export async function padToPage(page: Page): Promise<(point: readonly [number, number]) => { x: number; y: number }> {
   const box = await page.getByTestId('draw-pad').boundingBox();
   if (!box) throw new Error('the draw pad is not on screen');
-  const at = ([x, y]: readonly [number, number]) => [box.x + (x * box.width) / PAD_SIZE, box.y + (y * box.height) / PAD_SIZE] as const;
+  return ([x, y]) => ({ x: box.x + (x * box.width) / PAD_SIZE, y: box.y + (y * box.height) / PAD_SIZE });
+}
+
+/** Draws strokes on the pad with the mouse: real pointer events, as a person would. */
+export async function drawStrokes(page: Page, strokes: readonly Stroke[]): Promise<void> {
+  const at = await padToPage(page);
   for (const stroke of strokes) {
-    const [first, ...rest] = densify(stroke);
+    const [first, ...rest] = densify(stroke).map(at);
     if (!first) continue;
-    await page.mouse.move(...at(first));
+    await page.mouse.move(first.x, first.y);
     await page.mouse.down();
-    for (const point of rest) await page.mouse.move(...at(point));
+    for (const point of rest) await page.mouse.move(point.x, point.y);
     await page.mouse.up();
   }
 }
