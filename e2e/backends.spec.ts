@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from '../playwright.config';
-import { DIGIT_STROKES } from './fixtures/digit-strokes';
+import { DIGIT_STROKES } from '../test/fixtures/digit-strokes';
 import { drawDigit, useSettings, waitForPhaseOne } from './support/app';
 
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS] } });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DIGIT_STROKES } from './fixtures/digit-strokes';
+import { DIGIT_STROKES } from '../test/fixtures/digit-strokes';
 import { densify, drawDigit, padToPage, shownAnswer, waitForPhaseOne } from './support/app';
 
 test.beforeEach(async ({ page }) => {

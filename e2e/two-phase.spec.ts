@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { GATED_DIGIT, GATED_STROKES } from './fixtures/digit-strokes';
+import { GATED_DIGIT, GATED_STROKES } from '../test/fixtures/digit-strokes';
 import { drawAndSettle, shownAnswer, waitForPhaseOne, waitForServiceWorker } from './support/app';
 import { predictCalls } from './support/server-metrics';
 

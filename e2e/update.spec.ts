@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { spawnServer } from '../server/testing/spawn-server';
+import { spawnServer } from '../test/server/spawn-server';
 import { waitForPhaseOne, waitForServiceWorker } from './support/app';
 
 const NEXT_VERSION = 'next-deployment';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { DIGIT_STROKES, PAD_SIZE, rasterizeStrokes } from '../e2e/fixtures/digit-strokes';
+import { DIGIT_STROKES, PAD_SIZE, rasterizeStrokes } from '../test/fixtures/digit-strokes';
 
 const THEME = [0x1f, 0x29, 0x37] as const;
 

@@ -6,7 +6,7 @@
  */
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
-import { DIGIT_STROKES } from '../e2e/fixtures/digit-strokes';
+import { DIGIT_STROKES } from '../test/fixtures/digit-strokes';
 import { drawAndSettle, waitForPhaseOne } from '../e2e/support/app';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8080';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app';
 import { DECODED_LENGTH_HEADER } from './http/static-app';
-import { staticDir } from './testing/test-server';
+import { staticDir } from '../test/server/test-server';
 import { batchingFor, loadConfig } from './config';
 
 describe('static PWA hosting', () => {

@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { buildReadyServer } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from '../../playwright.config';
-import { DIGIT_STROKES } from '../fixtures/digit-strokes';
+import { DIGIT_STROKES } from '../../test/fixtures/digit-strokes';
 import { useSettings, waitForServiceWorker } from '../support/app';
 import { firstPrediction, recordFirstPrediction } from './first-prediction';
 import { measureLatency, openHarness, type LatencyFigures } from './latency';

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import type { Stroke } from '../fixtures/digit-strokes';
+import type { Stroke } from '../../test/fixtures/digit-strokes';
 
 /**
  * Installed before the app's scripts: as soon as phase one is ready, predicts

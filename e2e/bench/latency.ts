@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { DIGIT_STROKES } from '../fixtures/digit-strokes';
+import { DIGIT_STROKES } from '../../test/fixtures/digit-strokes';
 
 export interface Quantiles {
   p50: number;

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { DIGIT_STROKES, PAD_SIZE, type Stroke } from '../fixtures/digit-strokes';
+import { DIGIT_STROKES, PAD_SIZE, type Stroke } from '../../test/fixtures/digit-strokes';
 
 /** Waits until phase one has loaded its model and warmed up, on whichever backend. */
 export async function waitForPhaseOne(page: Page): Promise<void> {

@@ -16,8 +16,8 @@ import * as ort from 'onnxruntime-node';
 import { modelForRole, parseManifest } from '../../src/core/manifest';
 import { loadConfig } from '../config';
 import { sessionOptions } from '../repository/session-protocol';
-import { spawnServer } from '../testing/spawn-server';
-import { drawnPixels } from '../testing/test-server';
+import { spawnServer } from '../../test/server/spawn-server';
+import { drawnPixels } from '../../test/drawn-digits';
 
 const DURATION_S = Number(process.env['BENCH_SECONDS'] ?? 6);
 const CONCURRENCY = [1, 16, 64];

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';
-import { drawnPixels, readyServer } from '../testing/test-server';
-import { fuzzCases } from './fuzz-cases';
+import { readyServer } from '../../test/server/test-server';
+import { fuzzCases } from '../../test/server/fuzz-cases';
+import { drawnPixels } from '../../test/drawn-digits';
 
 let server: Server;
 beforeAll(async () => {

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { softmax } from '../../src/core/math/probabilities';
 import { seededRandom } from '../../training/data/random';
 import { runRows } from '../quantize/evaluate';
-import { spawnServer } from '../testing/spawn-server';
-import { drawnPixels, readyServer } from '../testing/test-server';
+import { spawnServer } from '../../test/server/spawn-server';
+import { readyServer } from '../../test/server/test-server';
+import { drawnPixels } from '../../test/drawn-digits';
 
 /** Distinct inputs: drawn digits with a little seeded noise on every pixel. */
 function distinctInputs(count: number): { key: string; pixels: number[] }[] {

@@ -34,10 +34,3 @@ export function decodePngBase64(text: string, field: string): DecodedImage {
     throw badRequest(`${field} is not a decodable PNG (${(error as Error).message})`);
   }
 }
-
-/** Encodes RGBA pixels as base64 PNG (clients and tests build requests with it). */
-export function encodePngBase64(width: number, height: number, rgba: Uint8Array): string {
-  const png = new PNG({ width, height });
-  png.data = Buffer.from(rgba);
-  return PNG.sync.write(png).toString('base64');
-}

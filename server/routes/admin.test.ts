@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';
-import { drawnPixels, readyServer, repositoryCopy } from '../testing/test-server';
+import { readyServer, repositoryCopy } from '../../test/server/test-server';
+import { drawnPixels } from '../../test/drawn-digits';
 
 const TOKEN = 'test-admin-token-0123456789';
 let server: Server;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drawnPixels, readyServer } from '../testing/test-server';
+import { readyServer } from '../../test/server/test-server';
+import { drawnPixels } from '../../test/drawn-digits';
 
 describe('/metrics', () => {
   it('reports requests by route, model and outcome, and batches, in Prometheus text', async () => {

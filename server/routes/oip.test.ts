@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';
 import { runRows } from '../quantize/evaluate';
-import { coldServer, drawnPixels, readyServer } from '../testing/test-server';
+import { coldServer, readyServer } from '../../test/server/test-server';
+import { drawnPixels } from '../../test/drawn-digits';
 
 let server: Server;
 beforeAll(async () => {

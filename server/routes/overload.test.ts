@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drawnPixels, readyServer } from '../testing/test-server';
+import { readyServer } from '../../test/server/test-server';
+import { drawnPixels } from '../../test/drawn-digits';
 
 const body = (key: string, signature?: string) => ({ ...(signature ? { signature } : {}), instances: [{ key, pixels: drawnPixels(6) }] });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { softmax } from '../../src/core/math/probabilities';
 import type { Server } from '../app';
-import { encodePngBase64 } from '../inference/png';
-import { drawnPixels, drawnRgba, readyServer } from '../testing/test-server';
+import { readyServer } from '../../test/server/test-server';
+import { drawnPixels, drawnRgba, encodePngBase64 } from '../../test/drawn-digits';
 
 let server: Server;
 beforeAll(async () => {

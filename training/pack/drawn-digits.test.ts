@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIGIT_STROKES, GATED_DIGIT, GATED_STROKES, PAD_SIZE, rasterizeStrokes } from '../../e2e/fixtures/digit-strokes';
+import { DIGIT_STROKES, GATED_DIGIT, GATED_STROKES, PAD_SIZE, rasterizeStrokes } from '../../test/fixtures/digit-strokes';
 import { modelForRole, parseManifest } from '../../src/core/manifest';
 import { argmax, softmax } from '../../src/core/math/probabilities';
 import { createInkRaster, preprocessMnistCom } from '../../src/core/preprocess';
 import { runRows } from '../../server/quantize/evaluate';
-import { drawnPixels } from '../../server/testing/test-server';
+import { drawnPixels } from '../../test/drawn-digits';
 
 const manifest = parseManifest(JSON.parse(readFileSync('public/models/manifest.json', 'utf8')));
 const digits = Object.keys(DIGIT_STROKES).map(Number);
