@@ -14,7 +14,7 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
-    files: ['server/**/*.ts', 'training/**/*.ts', 'e2e/**/*.ts', '*.config.{js,ts}', 'scripts/**/*.js'],
+    files: ['server/**/*.ts', 'tools/**/*.ts', 'training/**/*.ts', 'e2e/**/*.ts', '*.config.{js,ts}', 'scripts/**/*.js'],
     languageOptions: { globals: globals.node },
   },
   {

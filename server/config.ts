@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
 
 /**
  * Every server setting, read from the environment and checked at start.
@@ -46,7 +46,7 @@ const ConfigSchema = z.object({
   EXPLAIN_MAX_INSTANCES: positiveInt.max(1024).default(16),
   EXPLAIN_MAX_WAITING: z.coerce.number().int().min(0).default(8),
   // One core stays with the event loop (HTTP, JSON); the rest compute.
-  INTRA_OP_THREADS: positiveInt.max(256).default(Math.max(1, availableParallelism() - 1)),
+  INTRA_OP_THREADS: positiveInt.max(256).default(DEFAULT_INTRA_OP_THREADS),
   INTRA_OP_SPINNING: flag.default(true),
   CORS_ORIGINS: z
     .string()

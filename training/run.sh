@@ -19,7 +19,7 @@ npx tsx training/data/build.ts "$CACHE/data" "$COPIES"
 echo "== training (PyTorch)"
 (cd training && "$PYTHON" train.py ".cache/data" ".cache/onnx")
 echo "== quantizing the small model (int8 QDQ)"
-npx tsx server/quantize/main.ts "$CACHE/onnx/small-fp32.onnx" "$CACHE/onnx/small-int8.onnx" \
+npx tsx tools/quantize/main.ts "$CACHE/onnx/small-fp32.onnx" "$CACHE/onnx/small-int8.onnx" \
   --calibration "$CACHE/data/calibration.samples.json" --eval "$CACHE/data/validation.samples.json"
 echo "== model pack"
 npx tsx training/pack/main.ts "$CACHE" public/models

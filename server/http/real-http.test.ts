@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { softmax } from '../../src/core/math/probabilities';
 import { seededRandom } from '../../training/data/random';
-import { runRows } from '../quantize/evaluate';
+import { runRows } from '../../tools/onnx/evaluate';
 import { spawnServer } from '../../test/server/spawn-server';
 import { readyServer } from '../../test/server/test-server';
 import { drawnPixels } from '../../test/drawn-digits';

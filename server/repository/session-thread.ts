@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import { createSession, runFloat32, type Session } from '../../tools/onnx/runtime';
 import type { FromThread, TensorMetadata, ToThread } from './session-protocol';
 
 /**
@@ -10,14 +10,14 @@ import type { FromThread, TensorMetadata, ToThread } from './session-protocol';
 const port = parentPort;
 if (!port) throw new Error('session-thread must run as a worker thread');
 
-let session: ort.InferenceSession | undefined;
+let session: Session | undefined;
 const reply = (message: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 port.on('message', async (message: ToThread) => {
   switch (message.type) {
     case 'load':
       try {
-        session = await ort.InferenceSession.create(message.bytes, message.options);
+        session = await createSession(message.bytes, message.options);
         const meta = session as unknown as { inputMetadata: TensorMetadata[]; outputMetadata: TensorMetadata[] };
         reply({ type: 'loaded', inputs: meta.inputMetadata, outputs: meta.outputMetadata });
       } catch (error) {
@@ -27,8 +27,7 @@ port.on('message', async (message: ToThread) => {
     case 'run':
       try {
         if (!session) throw new Error('no session loaded');
-        const feeds = { [message.input]: new ort.Tensor('float32', message.data, [...message.dims]) };
-        const result = (await session.run(feeds, [message.output]))[message.output]?.data as Float32Array;
+        const result = (await runFloat32(session, message.input, message.data, message.dims, [message.output]))[message.output] as Float32Array;
         const data = new Float32Array(result); // a copy we own, so it can be transferred
         reply({ type: 'result', id: message.id, data }, [data.buffer as ArrayBuffer]);
       } catch (error) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';
-import { runRows } from '../quantize/evaluate';
+import { runRows } from '../../tools/onnx/evaluate';
 import { coldServer, readyServer } from '../../test/server/test-server';
 import { drawnPixels } from '../../test/drawn-digits';
 

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSamples } from '../../server/quantize/samples-file';
+import { writeSamples } from '../../tools/onnx/samples-file';
 import { augmentDigit } from './augment';
 import { asSamples, preprocessedPart } from './datasets';
 import { loadMnistDigits, mnistPackageVersion, PIXELS } from './mnist-source';

@@ -1,4 +1,4 @@
-import type { Samples } from '../../server/quantize/samples-file';
+import type { Samples } from '../../tools/onnx/samples-file';
 import { preprocessMnistCom } from '../../src/core/preprocess/mnist-com';
 import { createInkRaster } from '../../src/core/preprocess/raster';
 import { loadMnistDigits, PIXELS, type Digit } from './mnist-source';

@@ -5,7 +5,7 @@ import { DIGIT_STROKES, GATED_DIGIT, GATED_STROKES, PAD_SIZE, rasterizeStrokes }
 import { modelForRole, parseManifest } from '../../src/core/manifest';
 import { argmax, softmax } from '../../src/core/math/probabilities';
 import { createInkRaster, preprocessMnistCom } from '../../src/core/preprocess';
-import { runRows } from '../../server/quantize/evaluate';
+import { runRows } from '../../tools/onnx/evaluate';
 import { drawnPixels } from '../../test/drawn-digits';
 
 const manifest = parseManifest(JSON.parse(readFileSync('public/models/manifest.json', 'utf8')));

@@ -10,7 +10,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseManifest, type Manifest, type ModelEntry } from '../../src/core/manifest';
 import { MNIST_COM_ID } from '../../src/core/preprocess';
-import { accuracyOf, runRows } from '../../server/quantize/evaluate';
+import { accuracyOf, runRows } from '../../tools/onnx/evaluate';
 import { asSamples, loadPart, type LabelledSet } from '../data/datasets';
 import { accuracy, chooseThreshold, errorRecallAt, GATE_RULE, pairPredictions } from '../evaluation/cascade';
 import { signatureOf } from './onnx-signature';

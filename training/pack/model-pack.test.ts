@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelForRole, parseManifest, type Manifest } from '../../src/core/manifest';
-import { accuracyOf, agreement, runRows } from '../../server/quantize/evaluate';
-import { DataType, decodeModel } from '../../server/quantize/onnx-model';
+import { accuracyOf, agreement, runRows } from '../../tools/onnx/evaluate';
+import { DataType, decodeModel } from '../../tools/onnx/onnx-model';
+import { createSession } from '../../tools/onnx/runtime';
 import { asSamples as samples, loadPart, type LabelledSet } from '../data/datasets';
 import { loadMnistDigits } from '../data/mnist-source';
 import { indicesSha256, splitDigits } from '../data/split';
@@ -26,7 +26,8 @@ describe('model pack files', () => {
   });
 
   it.each([edge, cloud])('$name: loads in onnxruntime-node with the manifest\'s input and output names', async (model) => {
-    const session = await ort.InferenceSession.create(bytesOf(model.file));
+    // onnxruntime's defaults: only names are read, so the options do not matter here.
+    const session = await createSession(bytesOf(model.file));
     expect(session.inputNames).toEqual(model.inputs.map((i) => i.name));
     expect(session.outputNames).toEqual(model.outputs.map((o) => o.name));
     expect(model.inputs[0]?.shape).toEqual([-1, 1, 28, 28]);

@@ -1,4 +1,4 @@
-import { graphInputNames, onnx, type Onnx } from '../../server/quantize/onnx-model';
+import { graphInputNames, onnx, type Onnx } from '../../tools/onnx/onnx-model';
 import type { TensorSpec } from '../../src/core/manifest';
 
 function spec(info: Onnx.IValueInfoProto): TensorSpec {

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelForRole, parseManifest } from '../../src/core/manifest';
-import { accuracyOf, agreement, runRows } from '../../server/quantize/evaluate';
+import { accuracyOf, agreement, runRows } from '../../tools/onnx/evaluate';
 import { asSamples, loadPart } from '../data/datasets';
 import { cascadeAt, pairPredictions } from '../evaluation/cascade';
 import { ARTIFACTS_DIR } from '../pack/paths';

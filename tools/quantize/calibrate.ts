@@ -1,6 +1,6 @@
-import * as ort from 'onnxruntime-node';
-import { encodeModel, graphInputNames, onnx, type Onnx } from './onnx-model';
-import type { Samples } from './samples-file';
+import { encodeModel, graphInputNames, onnx, type Onnx } from '../onnx/onnx-model';
+import { createSession, runFloat32 } from '../onnx/runtime';
+import type { Samples } from '../onnx/samples-file';
 
 export interface Range {
   min: number;
@@ -34,7 +34,8 @@ function exposeActivations(model: Onnx.IModelProto, tensors: readonly string[]):
 export async function calibrate(model: Onnx.IModelProto, samples: Samples, batchSize = 64): Promise<Map<string, Range>> {
   const graph = model.graph as Onnx.IGraphProto;
   const tensors = activationTensors(graph);
-  const session = await ort.InferenceSession.create(exposeActivations(model, tensors));
+  // onnxruntime's defaults, as before: the ranges stay exactly those that built the shipped int8 model.
+  const session = await createSession(exposeActivations(model, tensors));
   const inputName = samples.input ?? graphInputNames(graph)[0] ?? '';
   const count = samples.shape[0] ?? 0;
   const perSample = samples.data.length / count;
@@ -43,10 +44,9 @@ export async function calibrate(model: Onnx.IModelProto, samples: Samples, batch
     for (let start = 0; start < count; start += batchSize) {
       const rows = Math.min(batchSize, count - start);
       const data = samples.data.subarray(start * perSample, (start + rows) * perSample);
-      const feeds = { [inputName]: new ort.Tensor('float32', data, [rows, ...samples.shape.slice(1)]) };
-      const results = await session.run(feeds, tensors);
+      const results = await runFloat32(session, inputName, data, [rows, ...samples.shape.slice(1)], tensors);
       for (const name of tensors) {
-        const values = results[name]?.data as Float32Array;
+        const values = results[name] as Float32Array;
         const range = ranges.get(name) as Range;
         for (const v of values) {
           if (v < range.min) range.min = v;

@@ -1,8 +1,8 @@
-import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { agreement, runRows } from './evaluate';
-import { DataType, decodeModel, dims } from './onnx-model';
+import { agreement, runRows } from '../onnx/evaluate';
+import { DataType, decodeModel, dims } from '../onnx/onnx-model';
+import { createSession, runFloat32 } from '../onnx/runtime';
 import { QuantizeError } from './operators';
 import { quantizeWeights } from './qdq';
 import { quantizeModel } from './quantize';
@@ -75,11 +75,12 @@ describe.each([
     const quantized = await quantizeModel(decodeModel(original), samples);
     ortWeb.env.wasm.numThreads = 1;
     const web = await ortWeb.InferenceSession.create(quantized);
-    const node = await ortNode.InferenceSession.create(quantized);
+    // onnxruntime's defaults, as before, beside onnxruntime-web's.
+    const node = await createSession(quantized);
     const input = new Float32Array(samples.data.subarray(0, samples.data.length / 8));
     const dimsOf = [shape[0]! / 8, ...shape.slice(1)];
     const webOut = (await web.run({ input: new ortWeb.Tensor('float32', input, dimsOf) }))['logits']?.data as Float32Array;
-    const nodeOut = (await node.run({ input: new ortNode.Tensor('float32', input, dimsOf) }))['logits']?.data as Float32Array;
+    const nodeOut = (await runFloat32(node, 'input', input, dimsOf))['logits'] as Float32Array;
     expect(webOut.length).toBe(nodeOut.length);
     webOut.forEach((v, i) => expect(v).toBeCloseTo(nodeOut[i] ?? NaN, 4));
   });

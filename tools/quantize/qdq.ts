@@ -1,6 +1,6 @@
 import type { Range } from './calibrate';
 import { activationTensors } from './calibrate';
-import { attributeInt, DataType, dims, encodeModel, floatValues, intAttribute, node, onnx, tensorProto, type Onnx } from './onnx-model';
+import { attributeInt, DataType, dims, encodeModel, floatValues, intAttribute, node, onnx, tensorProto, type Onnx } from '../onnx/onnx-model';
 import { activationInputs, PASS_THROUGH_OPS, WEIGHTED_OPS } from './operators';
 
 /**

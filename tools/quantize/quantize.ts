@@ -1,8 +1,8 @@
 import { calibrate } from './calibrate';
-import { encodeModel, type Onnx } from './onnx-model';
+import { encodeModel, type Onnx } from '../onnx/onnx-model';
 import { checkQuantizable } from './operators';
 import { quantizeToQdq, type QdqOptions } from './qdq';
-import type { Samples } from './samples-file';
+import type { Samples } from '../onnx/samples-file';
 
 /** Static int8 QDQ quantization of a float ONNX classifier, calibrated on `calibration`. */
 export async function quantizeModel(

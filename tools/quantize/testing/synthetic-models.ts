@@ -1,5 +1,5 @@
 import { seededRandom } from '../../../training/data/random';
-import { DataType, encodeModel, intAttribute, node, onnx, tensorProto, type Onnx } from '../onnx-model';
+import { DataType, encodeModel, intAttribute, node, onnx, tensorProto, type Onnx } from '../../onnx/onnx-model';
 
 /** Small float ONNX classifiers built from scratch, to test the quantizer on graphs other than ours. */
 function weights(count: number, seed: number, scale = 0.5): Float32Array {

@@ -1,4 +1,4 @@
-import { defaultOpset, graphInputNames, onnx, type Onnx } from './onnx-model';
+import { defaultOpset, graphInputNames, onnx, type Onnx } from '../onnx/onnx-model';
 
 export class QuantizeError extends Error {
   override readonly name = 'QuantizeError';

@@ -8,11 +8,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { accuracyOf, agreement, runRows } from './evaluate';
-import { decodeModel } from './onnx-model';
+import { accuracyOf, agreement, runRows } from '../onnx/evaluate';
+import { decodeModel } from '../onnx/onnx-model';
 import { QuantizeError } from './operators';
 import { quantizeModel } from './quantize';
-import { readSamples } from './samples-file';
+import { readSamples } from '../onnx/samples-file';
 
 const USAGE = 'usage: npm run quantize -- <in.onnx> <out.onnx> --calibration <samples.json> [--eval <samples.json>] [--full-range]';
 

@@ -12,14 +12,17 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import * as ort from 'onnxruntime-node';
 import { modelForRole, parseManifest } from '../../src/core/manifest';
-import { loadConfig } from '../config';
-import { sessionOptions } from '../repository/session-protocol';
 import { spawnServer } from '../../test/server/spawn-server';
 import { drawnPixels } from '../../test/drawn-digits';
+import { createSession, DEFAULT_INTRA_OP_THREADS, runFloat32, sessionOptions } from '../onnx/runtime';
 
 const DURATION_S = Number(process.env['BENCH_SECONDS'] ?? 6);
+// One set of settings for (a) and the spawned server, named as the server names them.
+const MODEL_REPOSITORY = process.env['MODEL_REPOSITORY'] || 'public/models';
+const INTRA_OP_THREADS = Number(process.env['INTRA_OP_THREADS'] || DEFAULT_INTRA_OP_THREADS);
+const INTRA_OP_SPINNING = !['off', 'false', '0'].includes(process.env['INTRA_OP_SPINNING'] || 'on');
+if (!Number.isInteger(INTRA_OP_THREADS) || INTRA_OP_THREADS < 1) throw new Error('INTRA_OP_THREADS must be a positive integer');
 const CONCURRENCY = [1, 16, 64];
 const RAW_BATCHES = [1, 8, 32, 64];
 
@@ -34,19 +37,19 @@ interface HttpResult {
 
 /** (a): a session in this process, with the server's session options, run back to back. */
 async function rawThroughput(batch: number): Promise<number> {
-  const config = loadConfig();
-  const manifest = parseManifest(JSON.parse(await readFile(join(config.modelRepository, 'manifest.json'), 'utf8')));
+  const manifest = parseManifest(JSON.parse(await readFile(join(MODEL_REPOSITORY, 'manifest.json'), 'utf8')));
   const entry = modelForRole(manifest, 'cloud');
-  const session = await ort.InferenceSession.create(join(config.modelRepository, entry.file), sessionOptions(config.intraOpThreads, config.intraOpSpinning));
+  const session = await createSession(join(MODEL_REPOSITORY, entry.file), sessionOptions(INTRA_OP_THREADS, INTRA_OP_SPINNING));
   const input = new Float32Array(batch * 784);
   for (let i = 0; i < batch; i++) input.set(drawnPixels(i % 10), i * 784);
-  const feeds = { [entry.inputs[0]?.name ?? '']: new ort.Tensor('float32', input, [batch, 1, 28, 28]) };
-  await session.run(feeds);
+  // A fresh input tensor each run, as the server's inference thread makes one.
+  const run = () => runFloat32(session, entry.inputs[0]?.name ?? '', input, [batch, 1, 28, 28]);
+  await run();
   const until = performance.now() + DURATION_S * 1000 * 0.5;
   let rows = 0;
   const started = performance.now();
   while (performance.now() < until) {
-    await session.run(feeds);
+    await run();
     rows += batch;
   }
   const perSecond = rows / ((performance.now() - started) / 1000);
@@ -55,7 +58,13 @@ async function rawThroughput(batch: number): Promise<number> {
 }
 
 async function startServer(batching: boolean): Promise<{ base: string; child: ChildProcess }> {
-  return spawnServer({ BATCHING: batching ? 'on' : 'off', MAX_QUEUE_ROWS: '100000' });
+  return spawnServer({
+    BATCHING: batching ? 'on' : 'off',
+    MAX_QUEUE_ROWS: '100000',
+    MODEL_REPOSITORY,
+    INTRA_OP_THREADS: String(INTRA_OP_THREADS),
+    INTRA_OP_SPINNING: INTRA_OP_SPINNING ? 'on' : 'off',
+  });
 }
 
 async function counters(base: string): Promise<{ instances: number; batches: number }> {

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { argmax } from '../../src/core/math/probabilities';
-import { runRows } from './evaluate';
-import { encodeSamples } from './samples-file';
+import { runRows } from '../onnx/evaluate';
+import { encodeSamples } from '../onnx/samples-file';
 import { convClassifier, randomSamples, withBatchNorm } from './testing/synthetic-models';
 
 const run = promisify(execFile);
-const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/quantize/main.ts', ...args]);
+const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'tools/quantize/main.ts', ...args]);
 
 describe('npm run quantize', () => {
   const dir = mkdtempSync(join(tmpdir(), 'quantize-'));
