@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app';
 import { DECODED_LENGTH_HEADER } from './http/static-app';
 import { staticDir } from '../test/server/test-server';
-import { batchingFor, loadConfig } from './config';
+import { loadConfig } from './config';
+import { batchingFor } from './serving/settings';
 
 describe('static PWA hosting', () => {
   let app: FastifyInstance;
@@ -116,7 +117,12 @@ describe('settings', () => {
     expect(loadConfig({ BATCHING: 'off' }).batching.enabled).toBe(false);
   });
 
-  it('refuses to start without a built app', async () => {
-    await expect(buildServer({ ...loadConfig({}), staticDir: '/nonexistent-dir', logLevel: 'silent' })).rejects.toThrow(/run "npm run build" first/);
+  it('serves the APIs without a built app, and answers the page with a coded 404', async () => {
+    const { app } = await buildServer({ ...loadConfig({}), staticDir: '/nonexistent-dir', logLevel: 'silent' });
+    expect((await app.inject({ url: '/v2/health/live' })).json()).toEqual({ live: true });
+    const page = await app.inject({ url: '/' });
+    expect(page.statusCode).toBe(404);
+    expect(page.json()).toEqual({ error: 'no route GET /', code: 'NOT_FOUND' });
+    await app.close();
   });
 });

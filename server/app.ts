@@ -1,49 +1,56 @@
+/**
+ * The API server: one Fastify process, one origin, over the serving core.
+ * It serves the OIP and keyed APIs, administration, metrics, the API
+ * document and, when it has been built, the PWA. Models are not loaded here;
+ * call `context.registry.loadAll()` (main does so after listening, so
+ * liveness answers while the models warm up and readiness follows).
+ */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config';
 import type { ServerContext } from './context';
-import { registerErrorHandler } from './http/errors';
+import { registerDocs } from './http/docs';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
 import { registerIsolationHeaders } from './http/isolation-headers';
+import { registerSchemaCompilers } from './http/schemas';
 import { registerStaticApp } from './http/static-app';
 import { ServerMetrics } from './metrics/metrics';
-import { ModelRepository } from './repository/repository';
-import { registerAdminRoutes } from './routes/admin';
-import { registerMetrics } from './routes/metrics';
-import { registerOipRoutes } from './routes/oip';
-import { registerPredictRoutes } from './routes/predict';
+import { adminRoutes } from './routes/admin';
+import { metricsRoutes } from './routes/metrics';
+import { oipRoutes } from './routes/oip';
+import { predictRoutes } from './routes/predict';
+import { KeyedPredictor } from './serving/inference/keyed';
+import { ModelRegistry } from './serving/registry';
 
 export interface Server {
   readonly app: FastifyInstance;
   readonly context: ServerContext;
 }
 
-/**
- * One process, one origin: the built PWA and the APIs. Models are not loaded
- * here; call `context.repository.loadAll()` (main does so after listening, so
- * liveness answers while the models warm up and readiness follows).
- */
 export async function buildServer(config: ServerConfig): Promise<Server> {
-  const root = resolve(config.staticDir);
-  if (!existsSync(resolve(root, 'index.html'))) {
-    throw new Error(`no built app in ${root} (index.html missing): run "npm run build" first`);
-  }
-  const app = Fastify({ logger: { level: config.logLevel }, bodyLimit: config.bodyLimitBytes });
+  const app = Fastify({ logger: { level: config.logLevel }, bodyLimit: config.bodyLimitBytes, frameworkErrors, clientErrorHandler });
   const metrics = new ServerMetrics();
-  const repository = new ModelRepository(config, (name, version) => metrics.observerFor(name, version));
-  const context: ServerContext = { config, repository, metrics, shuttingDown: false };
+  const registry = new ModelRegistry(config, (name, version) => metrics.observerFor(name, version));
+  const predictor = new KeyedPredictor({ timeoutMs: config.requestTimeoutMs, explain: config.explain });
+  const context: ServerContext = { config, registry, predictor, metrics, shuttingDown: false };
 
   // The APIs speak JSON only: other bodies get 415, not a string to trip over.
   app.removeContentTypeParser('text/plain');
-  registerErrorHandler(app);
+  registerSchemaCompilers(app);
+  registerErrorHandling(app);
   registerIsolationHeaders(app);
   if (config.corsOrigins.length > 0) await app.register(fastifyCors, { origin: [...config.corsOrigins] });
-  registerMetrics(app, context);
-  registerOipRoutes(app, context);
-  registerPredictRoutes(app, context);
-  registerAdminRoutes(app, context);
-  await registerStaticApp(app, root);
+  await registerDocs(app);
+  await app.register(metricsRoutes, { context });
+  await app.register(oipRoutes, { context });
+  await app.register(predictRoutes, { context });
+  await app.register(adminRoutes, { context });
+  // Without a build (a batch host, API-only tests), the APIs still serve.
+  const root = resolve(config.staticDir);
+  if (existsSync(resolve(root, 'index.html'))) await registerStaticApp(app, root);
+  else app.log.warn(`no built app in ${root} (index.html missing): serving the APIs only; run "npm run build" for the PWA`);
 
   app.addHook('preClose', async () => {
     context.shuttingDown = true;
@@ -54,13 +61,13 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
     return payload;
   });
   // Fastify waits for requests in flight before onClose; then the batchers drain.
-  app.addHook('onClose', async () => repository.close());
+  app.addHook('onClose', async () => registry.close());
   return { app, context };
 }
 
 /** Builds the server with every model loaded and warm (tests and benchmarks). */
 export async function buildReadyServer(config: ServerConfig): Promise<Server> {
   const server = await buildServer(config);
-  await server.context.repository.loadAll();
+  await server.context.registry.loadAll();
   return server;
 }

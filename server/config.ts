@@ -1,19 +1,13 @@
-import { z } from 'zod';
-import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
-
 /**
  * Every server setting, read from the environment and checked at start.
  * A bad value stops the server with a message naming the variable.
  */
+import { z } from 'zod';
+import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
+import { BatchingSchema, type ServingSettings } from './serving/settings';
+
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => ['on', 'true', '1'].includes(v));
 const positiveInt = z.coerce.number().int().positive();
-
-const BatchingSchema = z.object({
-  maxBatchSize: positiveInt.max(4096),
-  maxQueueDelayMs: z.coerce.number().min(0).max(1000),
-  maxQueueRows: positiveInt.max(1_000_000),
-});
-export type BatchingSettings = z.infer<typeof BatchingSchema> & { readonly enabled: boolean };
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -57,23 +51,17 @@ const ConfigSchema = z.object({
 
 type ParsedConfig = z.infer<typeof ConfigSchema>;
 
-export interface ServerConfig {
+export interface ServerConfig extends ServingSettings {
   readonly port: number;
   readonly host: string;
   readonly staticDir: string;
   readonly logLevel: ParsedConfig['LOG_LEVEL'];
-  readonly modelRepository: string;
   /** Unset: the admin routes are off. */
   readonly adminToken: string | undefined;
   readonly maxInstances: number;
   readonly bodyLimitBytes: number;
   readonly requestTimeoutMs: number;
-  readonly batching: BatchingSettings;
-  readonly modelBatching: Readonly<Record<string, Partial<z.infer<typeof BatchingSchema>>>>;
   readonly explain: { readonly concurrency: number; readonly maxInstances: number; readonly maxWaiting: number };
-  readonly intraOpThreads: number;
-  /** Let onnxruntime's threads spin-wait between runs (lower latency, but burns CPU the event loop could use). */
-  readonly intraOpSpinning: boolean;
   readonly corsOrigins: readonly string[];
 }
 
@@ -99,7 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: c.HOST,
     staticDir: c.STATIC_DIR,
     logLevel: c.LOG_LEVEL,
-    modelRepository: c.MODEL_REPOSITORY,
+    modelRegistry: c.MODEL_REPOSITORY,
     adminToken: c.ADMIN_TOKEN,
     maxInstances: c.MAX_INSTANCES,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
@@ -111,9 +99,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intraOpSpinning: c.INTRA_OP_SPINNING,
     corsOrigins: c.CORS_ORIGINS,
   };
-}
-
-/** The batching settings of one model: the global ones with its overrides applied. */
-export function batchingFor(config: ServerConfig, model: string): BatchingSettings {
-  return { ...config.batching, ...config.modelBatching[model] };
 }

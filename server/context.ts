@@ -1,11 +1,18 @@
+/** What every route needs: settings, the serving core, the metrics, and whether we are stopping. */
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics/metrics';
-import type { ModelRepository } from './repository/repository';
+import type { KeyedPredictor } from './serving/inference/keyed';
+import type { ModelRegistry } from './serving/registry';
 
-/** What every route needs: settings, the models, the metrics, and whether we are stopping. */
 export interface ServerContext {
   readonly config: ServerConfig;
-  readonly repository: ModelRepository;
+  readonly registry: ModelRegistry;
+  readonly predictor: KeyedPredictor;
   readonly metrics: ServerMetrics;
   shuttingDown: boolean;
+}
+
+/** The options every route plugin takes. */
+export interface RouteOptions {
+  readonly context: ServerContext;
 }

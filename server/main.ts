@@ -1,3 +1,5 @@
+/** The API server process: settings from the environment, listen, then load and warm every model. */
+import { ServiceError } from '../src/core/api/errors';
 import { buildServer } from './app';
 import { ConfigError, loadConfig } from './config';
 
@@ -17,12 +19,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
-  await context.repository.loadAll();
-  const models = context.repository.all().map((m) => `${m.entry.name} v${m.entry.version}`);
+  await context.registry.loadAll();
+  const models = context.registry.all().map((m) => `${m.entry.name} v${m.entry.version}`);
   app.log.info({ models }, 'models loaded and warm: ready');
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || (error instanceof Error && error.name === 'ModelLoadError') ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof ServiceError ? error.message : error);
   process.exit(1);
 });

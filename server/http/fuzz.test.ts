@@ -1,3 +1,4 @@
+import { ERROR_CATALOG, type ErrorCode } from '../../src/core/api/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';
 import { readyServer } from '../../test/server/test-server';
@@ -17,7 +18,7 @@ describe('bad-input fuzzing', () => {
     expect(cases.length).toBeGreaterThanOrEqual(300);
   });
 
-  it('answers every one with a 4xx {"error"} that names the problem, and keeps serving', async () => {
+  it('answers every one with a 4xx {"error", "code"} that names the problem, with the status of its code, and keeps serving', async () => {
     const failures: string[] = [];
     for (const c of cases) {
       const response = await server.app.inject({
@@ -28,12 +29,19 @@ describe('bad-input fuzzing', () => {
       });
       const body = (() => {
         try {
-          return response.json() as { error?: unknown };
+          return response.json() as { error?: unknown; code?: unknown };
         } catch {
           return {};
         }
       })();
-      const ok = response.statusCode >= 400 && response.statusCode < 500 && typeof body.error === 'string' && c.mentions.test(body.error);
+      const code = typeof body.code === 'string' && body.code in ERROR_CATALOG ? (body.code as ErrorCode) : undefined;
+      const ok =
+        response.statusCode >= 400 &&
+        response.statusCode < 500 &&
+        typeof body.error === 'string' &&
+        c.mentions.test(body.error) &&
+        code !== undefined &&
+        ERROR_CATALOG[code].status === response.statusCode;
       if (!ok) failures.push(`${c.name}: ${response.statusCode} ${response.body.slice(0, 160)}`);
     }
     expect(failures).toEqual([]);

@@ -54,7 +54,7 @@ describe('over real HTTP', () => {
     const value = (name: string) => Number(metrics.match(new RegExp(`^${name}\\{model="digits-full",version="1"\\} (\\d+)`, 'm'))?.[1]);
     expect(value('inference_instances_total')).toBe(inputs.length);
     expect(value('inference_instances_total') / value('inference_batches_total')).toBeGreaterThan(2);
-    expect(context.repository.resolve('digits-full').batcher.depth).toBe(0);
+    expect(context.registry.resolve('digits-full').stats().queuedRows).toBe(0);
     await app.close();
   });
 
@@ -62,8 +62,8 @@ describe('over real HTTP', () => {
     const { app, context } = await readyServer({ MAX_QUEUE_DELAY_MS: '400', MAX_BATCH_SIZE: '1000' });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const pending = distinctInputs(30).map((input) => post(base, { instances: [input] }));
-    const batcher = context.repository.resolve('digits-full').batcher;
-    while (batcher.depth < 30) await new Promise((r) => setTimeout(r, 5));
+    const model = context.registry.resolve('digits-full');
+    while (model.stats().queuedRows < 30) await new Promise((r) => setTimeout(r, 5));
     await app.close();
     const statuses = await Promise.all(pending.map((p) => p.then((r) => r.status)));
     expect(statuses).toEqual(new Array(30).fill(200));

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BatchObserver } from '../batching/batcher';
+import type { BatchObserver } from '../serving/batching/batcher';
 
 /**
  * What /metrics reports. The mean batch size is

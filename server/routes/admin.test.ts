@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';
-import { readyServer, repositoryCopy } from '../../test/server/test-server';
+import { readyServer, registryCopy } from '../../test/server/test-server';
 import { drawnPixels } from '../../test/drawn-digits';
 
 const TOKEN = 'test-admin-token-0123456789';
@@ -28,14 +28,15 @@ const predict = (key: string) =>
   server.app.inject({ method: 'POST', url: '/v1/models/digits-full:predict', payload: { instances: [{ key, pixels: drawnPixels(9) }] } });
 
 beforeAll(async () => {
-  repository = repositoryCopy();
+  repository = registryCopy();
   server = await readyServer({ MODEL_REPOSITORY: repository, ADMIN_TOKEN: TOKEN });
 });
 afterAll(() => server.app.close());
 
 describe('loading model versions without a restart', () => {
   it('is closed without the token', async () => {
-    expect((await load()).statusCode).toBe(401);
+    const missing = await load();
+    expect([missing.statusCode, missing.json().code, missing.headers['www-authenticate']]).toEqual([401, 'UNAUTHORIZED', 'Bearer']);
     expect((await load('wrong-token-wrong-token')).json().error).toMatch(/missing or wrong admin token/);
   });
 
@@ -44,6 +45,7 @@ describe('loading model versions without a restart', () => {
     const response = await other.app.inject({ method: 'POST', url: '/v2/repository/models/digits-full/load' });
     expect(response.statusCode).toBe(403);
     expect(response.json().error).toMatch(/set ADMIN_TOKEN/);
+    expect(response.json().code).toBe('ADMIN_DISABLED');
     await other.app.close();
   });
 
@@ -66,12 +68,15 @@ describe('loading model versions without a restart', () => {
     addVersion('3', Buffer.from('this is not an onnx model'));
     const response = await load(TOKEN);
     expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('MODEL_LOAD_FAILED');
     expect(response.json().error).toMatch(/load failed, nothing changed \(still serving versions 1, 2\): digits-full v3: .* has 25 bytes, the manifest says/);
     expect((await predict('still')).json()).toMatchObject({ model_version: '2' });
     expect((await server.app.inject({ url: '/v2/models/digits-full/versions/3' })).statusCode).toBe(404);
   });
 
   it('answers 404 for a model the manifest does not list', async () => {
-    expect((await load(TOKEN, 'nope')).json().error).toMatch(/the manifest lists no model "nope"/);
+    const response = await load(TOKEN, 'nope');
+    expect([response.statusCode, response.json().code]).toEqual([404, 'MODEL_NOT_FOUND']);
+    expect(response.json().error).toMatch(/the manifest lists no model "nope"/);
   });
 });

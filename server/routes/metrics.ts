@@ -1,24 +1,33 @@
-import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context';
+/** Prometheus text at /metrics, and a count of every answered request (a hook on the whole server). */
+import fastifyPlugin from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteOptions } from '../context';
 import { outcomeOf } from '../metrics/metrics';
 
-/** Prometheus text at /metrics, and a count of every answered request. */
-export function registerMetrics(app: FastifyInstance, context: ServerContext): void {
-  const { metrics, repository } = context;
+const routes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
+  const { metrics, registry } = context;
   app.addHook('onResponse', async (request, reply) => {
     const params = request.params as { model?: unknown; target?: unknown } | undefined;
     // The keyed route carries the model as "<name>:predict" when no version is named.
     const named = typeof params?.model === 'string' ? params.model : typeof params?.target === 'string' ? params.target.split(':')[0] : '';
     metrics.requests.inc({
       route: request.routeOptions.url ?? 'unmatched',
-      model: named && repository.has(named) ? named : '',
+      model: named && registry.has(named) ? named : '',
       outcome: outcomeOf(reply.statusCode),
     });
   });
-  app.get('/metrics', async (_request, reply) => {
-    for (const model of repository.all()) {
-      metrics.queueDepth.set({ model: model.entry.name, version: model.entry.version }, model.batcher.depth);
-    }
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-}
+  app.get(
+    '/metrics',
+    { schema: { tags: ['Operations'], summary: 'Prometheus metrics', produces: ['text/plain'], response: { 200: z.string() } } },
+    async (_request, reply) => {
+      for (const model of registry.all()) {
+        metrics.queueDepth.set({ model: model.entry.name, version: model.entry.version }, model.stats().queuedRows);
+      }
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
+  );
+};
+
+// Not encapsulated: the request counter must see every route.
+export const metricsRoutes = fastifyPlugin(routes, { name: 'metrics' });

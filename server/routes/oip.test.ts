@@ -51,15 +51,16 @@ describe('Open Inference Protocol: health and metadata', () => {
   });
 
   it.each([
-    ['/v2/models/nope', /unknown model "nope"; serving: digits-full, digits-small/],
-    ['/v2/models/digits-full/versions/9', /model "digits-full" has no version "9"; versions: 1/],
-    ['/v2/models/nope/ready', /unknown model "nope"/],
-    ['/v2/models/digits-full/versions/9/ready', /no version "9"/],
-  ])('answers 404 {"error"} for %s', async (url, message) => {
+    ['/v2/models/nope', /unknown model "nope"; serving: digits-full, digits-small/, 'MODEL_NOT_FOUND'],
+    ['/v2/models/digits-full/versions/9', /model "digits-full" has no version "9"; versions: 1/, 'VERSION_NOT_FOUND'],
+    ['/v2/models/nope/ready', /unknown model "nope"/, 'MODEL_NOT_FOUND'],
+    ['/v2/models/digits-full/versions/9/ready', /no version "9"/, 'VERSION_NOT_FOUND'],
+  ])('answers 404 {"error", "code"} for %s', async (url, message, code) => {
     const response = await get(url);
     expect(response.statusCode).toBe(404);
-    expect(Object.keys(response.json())).toEqual(['error']);
+    expect(Object.keys(response.json()).sort()).toEqual(['code', 'error']);
     expect(response.json().error).toMatch(message);
+    expect(response.json().code).toBe(code);
   });
 });
 
@@ -99,15 +100,18 @@ describe('Open Inference Protocol: infer', () => {
     ['an unknown output', { inputs: [tensor(flat.slice(0, 784))], outputs: [{ name: 'probs' }] }, /outputs\[0\]\.name must be "logits"/],
     ['a numeric id', { id: 5, inputs: [tensor(flat.slice(0, 784))] }, /"id" must be a string/],
     ['too many rows', { inputs: [tensor([], [1000, 1, 28, 28])] }, /asks for 1000 rows; the limit is 256/],
-  ])('answers 400 {"error"} for %s', async (_what, payload, message) => {
+  ])('answers 400 {"error", "code"} for %s', async (what, payload, message) => {
     const response = await infer('/v2/models/digits-full/infer', payload);
     expect(response.statusCode).toBe(400);
-    expect(Object.keys(response.json())).toEqual(['error']);
+    expect(Object.keys(response.json()).sort()).toEqual(['code', 'error']);
     expect(response.json().error).toMatch(message);
+    expect(response.json().code).toBe(what === 'too many rows' ? 'TOO_MANY_INSTANCES' : 'INVALID_REQUEST');
   });
 
   it('answers 404 for an unknown model or version', async () => {
-    expect((await infer('/v2/models/nope/infer', { inputs: [tensor(flat.slice(0, 784))] })).statusCode).toBe(404);
-    expect((await infer('/v2/models/digits-full/versions/3/infer', { inputs: [tensor(flat.slice(0, 784))] })).statusCode).toBe(404);
+    const model = await infer('/v2/models/nope/infer', { inputs: [tensor(flat.slice(0, 784))] });
+    expect([model.statusCode, model.json().code]).toEqual([404, 'MODEL_NOT_FOUND']);
+    const version = await infer('/v2/models/digits-full/versions/3/infer', { inputs: [tensor(flat.slice(0, 784))] });
+    expect([version.statusCode, version.json().code]).toEqual([404, 'VERSION_NOT_FOUND']);
   });
 });

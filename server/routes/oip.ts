@@ -1,56 +1,66 @@
-import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context';
-import { parseInferRequest } from '../inference/oip-tensors';
-import { inferRows } from '../inference/run';
-import type { LoadedModel } from '../repository/loaded-model';
+/** Open Inference Protocol (KServe V2) over REST: health, metadata, readiness and infer. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { InferenceRequest, InferenceResponse, ModelMetadata, ModelReady, ServerLive, ServerMetadata, ServerReady } from '../../src/core/api/oip';
+import type { RouteOptions } from '../context';
+import { ERROR_RESPONSES, handParsed } from '../http/schemas';
+import type { ServingModel } from '../serving/model';
+import { parseInferRequest } from '../serving/inference/oip-tensors';
+import { SERVER_NAME, SERVER_VERSION } from '../version';
 
-/** Open Inference Protocol (KServe V2) over REST. */
-export const SERVER_NAME = 'edge-cloud-digits';
-export const SERVER_VERSION = '0.1.0';
 export const PLATFORM = 'onnx_onnxv1';
 
-interface ModelParams {
-  model: string;
-  version?: string;
-}
+const ModelParams = z.object({ model: z.string().min(1) });
+const VersionParams = ModelParams.extend({ version: z.string().min(1) });
+const tags = ['Open Inference Protocol'];
 
-const tensorMetadata = (spec: LoadedModel['input']) => ({ name: spec.name, datatype: 'FP32', shape: spec.shape });
+const tensorMetadata = (spec: ServingModel['input']) => ({ name: spec.name, datatype: 'FP32', shape: spec.shape });
 
-export function registerOipRoutes(app: FastifyInstance, context: ServerContext): void {
-  const { repository, config } = context;
+export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
+  const { registry, config } = context;
 
-  app.get('/v2/health/live', async () => ({ live: true }));
-  app.get('/v2/health/ready', async (_request, reply) => {
-    const ready = repository.ready && !context.shuttingDown;
-    return reply.code(ready ? 200 : 503).send({ ready });
-  });
-  app.get('/v2', async () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: ['model_repository'] }));
+  app.get('/v2/health/live', { schema: { tags, summary: 'Liveness', response: { 200: ServerLive } } }, async () => ({ live: true }));
+  app.get(
+    '/v2/health/ready',
+    { schema: { tags, summary: 'Readiness: every model loaded and warm, and not shutting down', response: { 200: ServerReady, 503: ServerReady } } },
+    async (_request, reply) => {
+      const ready = registry.ready && !context.shuttingDown;
+      return reply.code(ready ? 200 : 503).send({ ready });
+    },
+  );
+  app.get('/v2', { schema: { tags, summary: 'Server metadata', response: { 200: ServerMetadata } } }, async () => ({
+    name: SERVER_NAME,
+    version: SERVER_VERSION,
+    extensions: ['model_repository'],
+  }));
 
-  const metadata = async (request: { params: ModelParams }) => {
+  const metadata = async (request: { params: { model: string; version?: string } }) => {
     const { model: name, version } = request.params;
-    const model = repository.resolve(name, version);
+    const model = registry.resolve(name, version);
     return {
       name,
-      versions: repository.versions(name),
+      versions: registry.versions(name),
       platform: PLATFORM,
       inputs: [tensorMetadata(model.input)],
       outputs: [tensorMetadata(model.output)],
     };
   };
-  app.get<{ Params: ModelParams }>('/v2/models/:model', metadata);
-  app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version', metadata);
+  const metadataResponse = { 200: ModelMetadata, ...ERROR_RESPONSES };
+  app.get('/v2/models/:model', { schema: { tags, summary: "Model metadata (the newest version's tensors)", params: ModelParams, response: metadataResponse } }, metadata);
+  app.get('/v2/models/:model/versions/:version', { schema: { tags, summary: 'Model version metadata', params: VersionParams, response: metadataResponse } }, metadata);
 
-  const ready = async (request: { params: ModelParams }) => {
-    const model = repository.resolve(request.params.model, request.params.version);
+  const ready = async (request: { params: { model: string; version?: string } }) => {
+    const model = registry.resolve(request.params.model, request.params.version);
     return { name: model.entry.name, version: model.entry.version, ready: !context.shuttingDown };
   };
-  app.get<{ Params: ModelParams }>('/v2/models/:model/ready', ready);
-  app.get<{ Params: ModelParams }>('/v2/models/:model/versions/:version/ready', ready);
+  const readyResponse = { 200: ModelReady, ...ERROR_RESPONSES };
+  app.get('/v2/models/:model/ready', { schema: { tags, summary: 'Model readiness', params: ModelParams, response: readyResponse } }, ready);
+  app.get('/v2/models/:model/versions/:version/ready', { schema: { tags, summary: 'Model version readiness', params: VersionParams, response: readyResponse } }, ready);
 
-  const infer = async (request: { params: ModelParams; body: unknown }) => {
-    const model = repository.resolve(request.params.model, request.params.version);
+  const infer = async (request: { params: { model: string; version?: string }; body: unknown }) => {
+    const model = registry.resolve(request.params.model, request.params.version);
     const parsed = parseInferRequest(request.body, model, config.maxInstances);
-    const logits = await inferRows(model, parsed.input, parsed.rows, config.requestTimeoutMs);
+    const logits = await model.infer(parsed.input, parsed.rows, config.requestTimeoutMs);
     return {
       model_name: model.entry.name,
       model_version: model.entry.version,
@@ -58,6 +68,13 @@ export function registerOipRoutes(app: FastifyInstance, context: ServerContext):
       outputs: [{ name: model.output.name, datatype: 'FP32', shape: [parsed.rows, model.classes], data: Array.from(logits) }],
     };
   };
-  app.post<{ Params: ModelParams }>('/v2/models/:model/infer', infer);
-  app.post<{ Params: ModelParams }>('/v2/models/:model/versions/:version/infer', infer);
-}
+  const inferSchema = (params: typeof ModelParams | typeof VersionParams, summary: string) => ({
+    tags,
+    summary,
+    params,
+    body: handParsed(InferenceRequest),
+    response: { 200: InferenceResponse, ...ERROR_RESPONSES },
+  });
+  app.post('/v2/models/:model/infer', { schema: inferSchema(ModelParams, 'Infer with the newest version: one FP32 tensor in, logits out') }, infer);
+  app.post('/v2/models/:model/versions/:version/infer', { schema: inferSchema(VersionParams, 'Infer with a named version') }, infer);
+};

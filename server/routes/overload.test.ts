@@ -15,6 +15,7 @@ describe('under overload', () => {
     for (const r of refused) {
       expect(r.headers['retry-after']).toBe('1');
       expect(r.json().error).toMatch(/queue is full \(\d+ of 4 rows waiting\)/);
+      expect(r.json().code).toBe('QUEUE_FULL');
     }
     expect(responses.every((r) => r.statusCode === 200 || r.statusCode === 429)).toBe(true);
     expect(responses.filter((r) => r.statusCode === 200).length).toBeGreaterThanOrEqual(4);
@@ -29,6 +30,7 @@ describe('under overload', () => {
     const late = responses.filter((r) => r.statusCode === 503);
     expect(late.length).toBeGreaterThan(0);
     expect(late[0]?.json().error).toMatch(/no model capacity within the request deadline of 1 ms/);
+    expect(late[0]?.json().code).toBe('DEADLINE_EXCEEDED');
     expect(responses.every((r) => r.statusCode === 200 || r.statusCode === 503)).toBe(true);
     await app.close();
   });
@@ -42,6 +44,7 @@ describe('under overload', () => {
     const refused = first?.statusCode === 429 ? first : second;
     expect(refused?.headers['retry-after']).toBe('1');
     expect(refused?.json().error).toMatch(/too many explain requests in progress/);
+    expect(refused?.json().code).toBe('EXPLAIN_BUSY');
     expect(cheap?.statusCode).toBe(200);
     await app.close();
   });

@@ -81,27 +81,28 @@ describe('keyed predictions', () => {
 describe('keyed predictions refuse bad requests, naming the problem', () => {
   const good = () => ({ key: 'k', pixels: drawnPixels(5) });
   it.each([
-    ['a repeated key', { instances: [good(), good()] }, /instances\[1\]\.key "k" is repeated/],
-    ['too many instances', { instances: Array.from({ length: 13 }, (_, i) => ({ ...good(), key: `k${i}` })) }, /13 instances in one request; the limit for signature "serving_default" is 12/],
-    ['too many to explain', { signature: 'explain', instances: [1, 2, 3].map((i) => ({ ...good(), key: `k${i}` })) }, /the limit for signature "explain" is 2/],
-    ['an unknown signature', { signature: 'fast', instances: [good()] }, /unknown signature "fast"; known: serving_default, logits, explain/],
-    ['no key', { instances: [{ pixels: drawnPixels(5) }] }, /instances\[0\]\.key must be a non-empty string/],
-    ['a numeric key', { instances: [{ key: 7, pixels: drawnPixels(5) }] }, /instances\[0\]\.key must be a non-empty string/],
-    ['pixels and image', { instances: [{ ...good(), image: 'iVBO' }] }, /exactly one of "pixels" or "image"/],
-    ['a pixel out of range', { instances: [{ key: 'k', pixels: [...drawnPixels(5).slice(0, 783), 1.5] }] }, /instances\[0\]\.pixels\[783\] must be a number in 0\.\.1, got 1\.5/],
-    ['too few pixels', { instances: [{ key: 'k', pixels: [0, 1] }] }, /pixels has 2 values; model digits-full takes 784 \(1x28x28\)/],
-    ['text that is not base64', { instances: [{ key: 'k', image: 'not base64!' }] }, /instances\[0\]\.image is not base64/],
-    ['base64 that is not a PNG', { instances: [{ key: 'k', image: Buffer.from('GIF89a-and-more-bytes-here').toString('base64') }] }, /is not a PNG image/],
-    ['an empty drawing', { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)) }] }, /the drawing is empty/],
-    ['an unknown ink', { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)), ink: 'red' }] }, /ink must be one of dark-on-light, light-on-dark/],
-    ['an unknown field', { instances: [{ ...good(), label: '5' }] }, /instances\[0\] has unknown field\(s\) "label"/],
-    ['an unknown top-level field', { instances: [good()], deadline: 5 }, /unknown field\(s\) "deadline"/],
-    ['no instances', { signature: 'logits' }, /"instances" must be an array/],
-  ])('%s', async (_what, payload, message) => {
+    ['a repeated key', { instances: [good(), good()] }, /instances\[1\]\.key "k" is repeated/, 'INVALID_REQUEST'],
+    ['too many instances', { instances: Array.from({ length: 13 }, (_, i) => ({ ...good(), key: `k${i}` })) }, /13 instances in one request; the limit for signature "serving_default" is 12/, 'TOO_MANY_INSTANCES'],
+    ['too many to explain', { signature: 'explain', instances: [1, 2, 3].map((i) => ({ ...good(), key: `k${i}` })) }, /the limit for signature "explain" is 2/, 'TOO_MANY_INSTANCES'],
+    ['an unknown signature', { signature: 'fast', instances: [good()] }, /unknown signature "fast"; known: serving_default, logits, explain/, 'INVALID_REQUEST'],
+    ['no key', { instances: [{ pixels: drawnPixels(5) }] }, /instances\[0\]\.key must be a non-empty string/, 'INVALID_REQUEST'],
+    ['a numeric key', { instances: [{ key: 7, pixels: drawnPixels(5) }] }, /instances\[0\]\.key must be a non-empty string/, 'INVALID_REQUEST'],
+    ['pixels and image', { instances: [{ ...good(), image: 'iVBO' }] }, /exactly one of "pixels" or "image"/, 'INVALID_REQUEST'],
+    ['a pixel out of range', { instances: [{ key: 'k', pixels: [...drawnPixels(5).slice(0, 783), 1.5] }] }, /instances\[0\]\.pixels\[783\] must be a number in 0\.\.1, got 1\.5/, 'INVALID_REQUEST'],
+    ['too few pixels', { instances: [{ key: 'k', pixels: [0, 1] }] }, /pixels has 2 values; model digits-full takes 784 \(1x28x28\)/, 'INVALID_REQUEST'],
+    ['text that is not base64', { instances: [{ key: 'k', image: 'not base64!' }] }, /instances\[0\]\.image is not base64/, 'INVALID_IMAGE'],
+    ['base64 that is not a PNG', { instances: [{ key: 'k', image: Buffer.from('GIF89a-and-more-bytes-here').toString('base64') }] }, /is not a PNG image/, 'INVALID_IMAGE'],
+    ['an empty drawing', { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)) }] }, /the drawing is empty/, 'INVALID_IMAGE'],
+    ['an unknown ink', { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)), ink: 'red' }] }, /ink must be one of dark-on-light, light-on-dark/, 'INVALID_REQUEST'],
+    ['an unknown field', { instances: [{ ...good(), label: '5' }] }, /instances\[0\] has unknown field\(s\) "label"/, 'INVALID_REQUEST'],
+    ['an unknown top-level field', { instances: [good()], deadline: 5 }, /unknown field\(s\) "deadline"/, 'INVALID_REQUEST'],
+    ['no instances', { signature: 'logits' }, /"instances" must be an array/, 'INVALID_REQUEST'],
+  ])('%s', async (_what, payload, message, code) => {
     const response = await predict(payload);
     expect(response.statusCode).toBe(400);
-    expect(Object.keys(response.json())).toEqual(['error']);
+    expect(Object.keys(response.json()).sort()).toEqual(['code', 'error']);
     expect(response.json().error).toMatch(message);
+    expect(response.json().code).toBe(code);
   });
 
   it('refuses a PNG whose header claims a huge image, before inflating it', async () => {
@@ -109,12 +110,15 @@ describe('keyed predictions refuse bad requests, naming the problem', () => {
     png.writeUInt32BE(100_000, 16);
     const response = await predict({ instances: [{ key: 'k', image: png.toString('base64') }] });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toMatch(/is 100000x8; images must be 1 to 4096 pixels a side/);
+    expect(response.json()).toMatchObject({ code: 'INVALID_IMAGE', error: expect.stringMatching(/is 100000x8; images must be 1 to 4096 pixels a side/) });
   });
 
   it('answers 404 for an unknown verb or model', async () => {
-    expect((await predict({ instances: [good()] }, '/v1/models/digits-full:classify')).json().error).toMatch(/did you mean ":predict"/);
-    expect((await predict({ instances: [good()] }, '/v1/models/nope:predict')).statusCode).toBe(404);
-    expect((await predict({ instances: [good()] }, '/v1/models/digits-full/versions/2:predict')).statusCode).toBe(404);
+    const verb = await predict({ instances: [good()] }, '/v1/models/digits-full:classify');
+    expect(verb.json()).toMatchObject({ code: 'NOT_FOUND', error: expect.stringMatching(/did you mean ":predict"/) });
+    const model = await predict({ instances: [good()] }, '/v1/models/nope:predict');
+    expect([model.statusCode, model.json().code]).toEqual([404, 'MODEL_NOT_FOUND']);
+    const version = await predict({ instances: [good()] }, '/v1/models/digits-full/versions/2:predict');
+    expect([version.statusCode, version.json().code]).toEqual([404, 'VERSION_NOT_FOUND']);
   });
 });

@@ -12,7 +12,7 @@ export function staticDir(): string {
 }
 
 /** A private copy of the model pack, for tests that add or break versions. */
-export function repositoryCopy(): string {
+export function registryCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'models-'));
   cpSync('public/models', dir, { recursive: true });
   return dir;

@@ -19,5 +19,5 @@ export function getPreprocessor(id: string): Preprocessor {
   return preprocessor;
 }
 
-export { createInkRaster, inkFromRgba, type InkRaster, type InkPolarity } from './raster';
+export { createInkRaster, inkFromRgba, INK_POLARITIES, type InkRaster, type InkPolarity } from './raster';
 export { preprocessMnistCom, MNIST_COM_ID } from './mnist-com';

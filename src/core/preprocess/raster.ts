@@ -11,7 +11,9 @@ export interface InkRaster {
   readonly data: Float32Array;
 }
 
-export type InkPolarity = 'dark-on-light' | 'light-on-dark';
+/** Which way the ink runs in an RGBA drawing. */
+export const INK_POLARITIES = ['dark-on-light', 'light-on-dark'] as const;
+export type InkPolarity = (typeof INK_POLARITIES)[number];
 
 export function createInkRaster(width: number, height: number, data?: Float32Array): InkRaster {
   if (!Number.isInteger(width) || width <= 0 || !Number.isInteger(height) || height <= 0) {

@@ -1,29 +1,21 @@
-import { argmax, softmax } from '../../src/core/math/probabilities';
-import { badRequest } from '../http/errors';
-import type { LoadedModel } from '../repository/loaded-model';
+import { argmax, softmax } from '../../../src/core/math/probabilities';
+import { ServiceError } from '../../../src/core/api/errors';
+import type { OcclusionMap } from '../../../src/core/api/predict';
+import type { ServingModel } from '../model';
 
 /**
  * Occlusion sensitivity: blank one patch of the input at a time and measure
  * how much the probability of the predicted label falls. Large values mark
  * the regions that carried the decision.
  */
-export interface OcclusionMap {
-  readonly method: 'occlusion';
-  readonly patch: number;
-  readonly rows: number;
-  readonly cols: number;
-  /** rows x cols: drop in the predicted label's probability when that patch is blanked. */
-  readonly drop: number[][];
-}
-
 const GRID = 7;
 
 type Run = (input: Float32Array, rows: number) => Promise<Float32Array>;
 
 /** The map, and the logits of the untouched input (row 0 of the same runs). */
-export async function occlusionMap(model: LoadedModel, input: Float32Array, run: Run): Promise<{ explanation: OcclusionMap; logits: Float32Array }> {
+export async function occlusionMap(model: ServingModel, input: Float32Array, run: Run): Promise<{ explanation: OcclusionMap; logits: Float32Array }> {
   const dims = model.input.shape.slice(1);
-  if (dims.length < 2) throw badRequest(`signature "explain" needs an image input; ${model.entry.name} takes ${dims.join('x')}`);
+  if (dims.length < 2) throw new ServiceError('UNSUPPORTED_SIGNATURE', `signature "explain" needs an image input; ${model.entry.name} takes ${dims.join('x')}`);
   const height = dims.at(-2) ?? 1;
   const width = dims.at(-1) ?? 1;
   const planes = model.rowSize / (height * width);
@@ -48,7 +40,7 @@ export async function occlusionMap(model: LoadedModel, input: Float32Array, run:
   }
   // Run in batch-sized chunks, one after another, so cheap requests interleave.
   const total = 1 + rows * cols;
-  const chunk = model.batcher.settings.maxBatchSize;
+  const chunk = model.stats().maxBatchSize;
   const logits = new Float32Array(total * model.classes);
   for (let start = 0; start < total; start += chunk) {
     const n = Math.min(chunk, total - start);

@@ -1,53 +1,54 @@
+/**
+ * The model registry: the models being served, read from a folder laid out
+ * as `<name>/<version>/model.onnx` plus `manifest.json`. Each version is
+ * loaded once and kept; the newest version of a name is its default. Usable
+ * without any HTTP server (a batch worker loads and runs models through it).
+ */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseManifest, type Manifest } from '../../src/core/manifest';
-import type { BatchObserver } from '../batching/batcher';
-import { batchingFor, type ServerConfig } from '../config';
-import { notFound } from '../http/errors';
-import { loadModel, ModelLoadError, type LoadedModel } from './loaded-model';
+import { ServiceError } from '../../src/core/api/errors';
+import { parseManifest, type Manifest, type ModelEntry } from '../../src/core/manifest';
+import type { BatchObserver } from './batching/batcher';
+import { loadModel, type ServingModel } from './model';
+import { batchingFor, type ServingSettings } from './settings';
 
 const MANIFEST = 'manifest.json';
 
-/**
- * The models being served, read from a repository folder laid out as
- * `<name>/<version>/model.onnx` plus `manifest.json`. Each version is loaded
- * once and kept; the newest version of a name is its default.
- */
-export class ModelRepository {
-  private readonly models = new Map<string, Map<string, LoadedModel>>();
+export class ModelRegistry {
+  private readonly models = new Map<string, Map<string, ServingModel>>();
   private loading = Promise.resolve();
   ready = false;
 
   constructor(
-    private readonly config: ServerConfig,
+    private readonly settings: ServingSettings,
     private readonly observerFor: (name: string, version: string) => BatchObserver | undefined = () => undefined,
   ) {}
 
   get directory(): string {
-    return this.config.modelRepository;
+    return this.settings.modelRegistry;
   }
 
   async readManifest(): Promise<Manifest> {
     const path = join(this.directory, MANIFEST);
     const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new ModelLoadError(`cannot read the model manifest ${path} (${error.code ?? error.message})`);
+      throw new ServiceError('MODEL_LOAD_FAILED', `cannot read the model manifest ${path} (${error.code ?? error.message})`);
     });
     try {
       return parseManifest(JSON.parse(text));
     } catch (error) {
-      throw new ModelLoadError(`${path}: ${(error as Error).message}`);
+      throw new ServiceError('MODEL_LOAD_FAILED', `${path}: ${(error as Error).message}`);
     }
   }
 
   /** Loads every version the manifest lists; at start, any failure is fatal. */
   async loadAll(): Promise<void> {
     const manifest = await this.readManifest();
-    for (const entry of manifest.models) await this.add(entry);
+    for (const entry of manifest.models) this.register(await this.loadEntry(entry));
     this.ready = true;
   }
 
   /**
-   * Loads the versions of `name` the manifest lists and this server lacks.
+   * Loads the versions of `name` the manifest lists and this process lacks.
    * Versions already serving are untouched, so requests in flight never fail;
    * if a new version is broken, the error says why and nothing changes.
    */
@@ -55,9 +56,9 @@ export class ModelRepository {
     const run = this.loading.then(async () => {
       const manifest = await this.readManifest();
       const entries = manifest.models.filter((m) => m.name === name);
-      if (entries.length === 0) throw notFound(`the manifest lists no model "${name}"`);
+      if (entries.length === 0) throw new ServiceError('MODEL_NOT_FOUND', `the manifest lists no model "${name}"`);
       const fresh = entries.filter((e) => !this.models.get(name)?.has(e.version));
-      const loaded: LoadedModel[] = [];
+      const loaded: ServingModel[] = [];
       try {
         for (const entry of fresh) loaded.push(await this.loadEntry(entry));
       } catch (error) {
@@ -67,25 +68,24 @@ export class ModelRepository {
       for (const model of loaded) this.register(model);
       return { loaded: loaded.map((m) => m.entry.version), serving: this.versions(name) };
     });
-    this.loading = run.then(() => undefined, () => undefined);
+    this.loading = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
-  private async add(entry: Manifest['models'][number]): Promise<void> {
-    this.register(await this.loadEntry(entry));
-  }
-
-  private loadEntry(entry: Manifest['models'][number]): Promise<LoadedModel> {
+  private loadEntry(entry: ModelEntry): Promise<ServingModel> {
     return loadModel(this.directory, entry, {
-      intraOpThreads: this.config.intraOpThreads,
-      intraOpSpinning: this.config.intraOpSpinning,
-      batching: batchingFor(this.config, entry.name),
+      intraOpThreads: this.settings.intraOpThreads,
+      intraOpSpinning: this.settings.intraOpSpinning,
+      batching: batchingFor(this.settings, entry.name),
       observer: this.observerFor(entry.name, entry.version),
     });
   }
 
-  private register(model: LoadedModel): void {
-    const versions = this.models.get(model.entry.name) ?? new Map<string, LoadedModel>();
+  private register(model: ServingModel): void {
+    const versions = this.models.get(model.entry.name) ?? new Map<string, ServingModel>();
     versions.set(model.entry.version, model);
     this.models.set(model.entry.name, versions);
   }
@@ -103,17 +103,17 @@ export class ModelRepository {
     return [...(this.models.get(name)?.keys() ?? [])].sort((a, b) => Number(a) - Number(b));
   }
 
-  all(): LoadedModel[] {
+  all(): ServingModel[] {
     return [...this.models.values()].flatMap((versions) => [...versions.values()]);
   }
 
-  /** The named version, or the newest when none is named; 404 names what exists. */
-  resolve(name: string, version?: string): LoadedModel {
+  /** The named version, or the newest when none is named. */
+  resolve(name: string, version?: string): ServingModel {
     const versions = this.models.get(name);
-    if (!versions) throw notFound(`unknown model "${name}"; serving: ${this.names().join(', ') || 'none'}`);
+    if (!versions) throw new ServiceError('MODEL_NOT_FOUND', `unknown model "${name}"; serving: ${this.names().join(', ') || 'none'}`);
     const chosen = version ?? this.versions(name).at(-1) ?? '';
     const model = versions.get(chosen);
-    if (!model) throw notFound(`model "${name}" has no version "${chosen}"; versions: ${this.versions(name).join(', ')}`);
+    if (!model) throw new ServiceError('VERSION_NOT_FOUND', `model "${name}" has no version "${chosen}"; versions: ${this.versions(name).join(', ')}`);
     return model;
   }
 

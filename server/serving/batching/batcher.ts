@@ -1,5 +1,3 @@
-import type { BatchingSettings } from '../config';
-
 /**
  * Dynamic batching: requests that arrive close together are merged into one
  * model run of at most `maxBatchSize` rows, waiting at most `maxQueueDelayMs`
@@ -8,17 +6,10 @@ import type { BatchingSettings } from '../config';
  * dropped. Outputs are split back by position, so no request ever receives
  * another's rows.
  */
-export type BatchRun = (input: Float32Array, rows: number) => Promise<Float32Array>;
+import { ServiceError } from '../../../src/core/api/errors';
+import type { BatchingSettings } from '../settings';
 
-export class QueueFullError extends Error {
-  override readonly name = 'QueueFullError';
-}
-export class DeadlineError extends Error {
-  override readonly name = 'DeadlineError';
-}
-export class BatcherClosedError extends Error {
-  override readonly name = 'BatcherClosedError';
-}
+export type BatchRun = (input: Float32Array, rows: number) => Promise<Float32Array>;
 
 export interface BatchObserver {
   /** One model run: its rows, how long each merged request waited, and the run's own time. */
@@ -55,13 +46,13 @@ export class DynamicBatcher {
 
   /** Queues `rows` rows (flat in `input`); resolves with their output rows, flat. */
   submit(input: Float32Array, rows: number, timeoutMs: number): Promise<Float32Array> {
-    if (this.closed) return Promise.reject(new BatcherClosedError('the model is shutting down'));
+    if (this.closed) return Promise.reject(new ServiceError('SHUTTING_DOWN', 'the model is shutting down'));
     if (input.length !== rows * this.rowSize) {
       return Promise.reject(new Error(`batcher: ${input.length} values for ${rows} rows of ${this.rowSize}`));
     }
     if (this.queuedRows + rows > this.settings.maxQueueRows) {
       return Promise.reject(
-        new QueueFullError(`the model's queue is full (${this.queuedRows} of ${this.settings.maxQueueRows} rows waiting); retry shortly`),
+        new ServiceError('QUEUE_FULL', `the model's queue is full (${this.queuedRows} of ${this.settings.maxQueueRows} rows waiting); retry shortly`, 1),
       );
     }
     return new Promise<Float32Array>((resolve, reject) => {
@@ -85,7 +76,7 @@ export class DynamicBatcher {
     if (index < 0) return; // already running: it will answer
     this.queue.splice(index, 1);
     this.queuedRows -= pending.rows;
-    pending.reject(new DeadlineError(`no model capacity within the request deadline of ${timeoutMs} ms`));
+    pending.reject(new ServiceError('DEADLINE_EXCEEDED', `no model capacity within the request deadline of ${timeoutMs} ms`));
   }
 
   private schedule(): void {

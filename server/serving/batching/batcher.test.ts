@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchingSettings } from '../config';
-import { DeadlineError, DynamicBatcher, QueueFullError, type BatchRun } from './batcher';
+import type { BatchingSettings } from '../settings';
+import { DynamicBatcher, type BatchRun } from './batcher';
 
 const ROW = 3;
 /** A row-wise function standing for the model: each output row is [sum, first value] of its input row. */
@@ -73,14 +73,14 @@ describe('DynamicBatcher', () => {
     const results = await Promise.allSettled([...accepted, batcher.submit(rowsOf(9), 1, 5000)]);
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused.length).toBeGreaterThanOrEqual(1);
-    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(QueueFullError);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'QUEUE_FULL', status: 429 });
   });
 
   it('drops a request still queued at its deadline', async () => {
     const { run } = recordingRun(60);
     const batcher = new DynamicBatcher(run, ROW, settings({ maxBatchSize: 1, maxQueueDelayMs: 0 }));
     const first = batcher.submit(rowsOf(1), 1, 5000);
-    await expect(batcher.submit(rowsOf(2), 1, 10)).rejects.toBeInstanceOf(DeadlineError);
+    await expect(batcher.submit(rowsOf(2), 1, 10)).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED', status: 503 });
     await expect(first).resolves.toHaveLength(2);
   });
 

@@ -1,25 +1,41 @@
+/**
+ * One model version, loaded once: read and verified against its manifest
+ * entry (size, sha256, tensors), its session in a worker thread, warmed up,
+ * behind its own dynamic batcher. Callers see `infer()` and `stats()`; the
+ * batcher stays inside.
+ */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ServiceError } from '../../src/core/api/errors';
 import type { ModelEntry, TensorSpec } from '../../src/core/manifest';
-import { DynamicBatcher, type BatchObserver } from '../batching/batcher';
-import type { BatchingSettings } from '../config';
-import { sessionOptions, type TensorMetadata } from './session-protocol';
-import { SessionWorker } from './session-worker';
+import { DynamicBatcher, type BatchObserver } from './batching/batcher';
+import type { BatchingSettings } from './settings';
+import { sessionOptions, type TensorMetadata } from '../repository/session-protocol';
+import { SessionWorker } from '../repository/session-worker';
 
-export class ModelLoadError extends Error {
-  override readonly name = 'ModelLoadError';
+export interface ModelStats {
+  /** Rows waiting in the batching queue. */
+  readonly queuedRows: number;
+  readonly maxBatchSize: number;
+  readonly maxQueueRows: number;
 }
 
-/** One model version, loaded once: its session, its batcher, and what its manifest entry says. */
-export interface LoadedModel {
+export interface ServingModel {
   readonly entry: ModelEntry;
   readonly input: TensorSpec;
   readonly output: TensorSpec;
   /** Values per instance (the input shape without its batch axis, multiplied out). */
   readonly rowSize: number;
   readonly classes: number;
-  readonly batcher: DynamicBatcher;
+  /**
+   * Runs `rows` rows (flat in `input`) through the batcher; resolves with their
+   * output rows, flat. A full queue is QUEUE_FULL, a missed deadline
+   * DEADLINE_EXCEEDED, a closing model SHUTTING_DOWN.
+   */
+  infer(input: Float32Array, rows: number, timeoutMs: number): Promise<Float32Array>;
+  stats(): ModelStats;
+  /** Finishes what is queued, then releases the session. */
   close(): Promise<void>;
 }
 
@@ -30,33 +46,35 @@ export interface LoadOptions {
   readonly observer?: BatchObserver;
 }
 
+const loadFailed = (message: string) => new ServiceError('MODEL_LOAD_FAILED', message);
+
 function checkTensors(kind: 'input' | 'output', expected: readonly TensorSpec[], actual: readonly TensorMetadata[], where: string): void {
   const names = actual.map((t) => t.name);
   if (expected.length !== actual.length || expected.some((e, i) => e.name !== names[i])) {
-    throw new ModelLoadError(`${where}: the model's ${kind}s are [${names.join(', ')}], the manifest says [${expected.map((e) => e.name).join(', ')}]`);
+    throw loadFailed(`${where}: the model's ${kind}s are [${names.join(', ')}], the manifest says [${expected.map((e) => e.name).join(', ')}]`);
   }
   expected.forEach((spec, i) => {
     const shape = (actual[i]?.shape ?? []).map((d) => (typeof d === 'number' && d >= 0 ? d : -1));
     if (actual[i]?.type !== 'float32' || JSON.stringify(shape) !== JSON.stringify(spec.shape)) {
-      throw new ModelLoadError(`${where}: ${kind} "${spec.name}" is ${actual[i]?.type} ${JSON.stringify(shape)}, the manifest says float32 ${JSON.stringify(spec.shape)}`);
+      throw loadFailed(`${where}: ${kind} "${spec.name}" is ${actual[i]?.type} ${JSON.stringify(shape)}, the manifest says float32 ${JSON.stringify(spec.shape)}`);
     }
   });
 }
 
-/** Reads, verifies (size, sha256, tensors), loads and warms up one model version. */
-export async function loadModel(repositoryDir: string, entry: ModelEntry, options: LoadOptions): Promise<LoadedModel> {
+/** Reads, verifies, loads and warms up one model version; any problem is MODEL_LOAD_FAILED. */
+export async function loadModel(registryDir: string, entry: ModelEntry, options: LoadOptions): Promise<ServingModel> {
   const where = `${entry.name} v${entry.version}`;
-  const path = join(repositoryDir, entry.file);
+  const path = join(registryDir, entry.file);
   const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-    throw new ModelLoadError(`${where}: cannot read ${path} (${error.code ?? error.message})`);
+    throw loadFailed(`${where}: cannot read ${path} (${error.code ?? error.message})`);
   });
-  if (bytes.byteLength !== entry.bytes) throw new ModelLoadError(`${where}: ${path} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}`);
+  if (bytes.byteLength !== entry.bytes) throw loadFailed(`${where}: ${path} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}`);
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== entry.sha256) throw new ModelLoadError(`${where}: sha256 of ${path} is ${digest}, the manifest says ${entry.sha256}`);
+  if (digest !== entry.sha256) throw loadFailed(`${where}: sha256 of ${path} is ${digest}, the manifest says ${entry.sha256}`);
 
   // The session lives in a worker thread: onnxruntime-node computes on the calling thread.
   const session = await SessionWorker.open(bytes, sessionOptions(options.intraOpThreads, options.intraOpSpinning)).catch((error: Error) => {
-    throw new ModelLoadError(`${where}: onnxruntime cannot load it: ${error.message}`);
+    throw loadFailed(`${where}: onnxruntime cannot load it: ${error.message}`);
   });
   try {
     checkTensors('input', entry.inputs, session.inputMetadata, where);
@@ -81,7 +99,8 @@ export async function loadModel(repositoryDir: string, entry: ModelEntry, option
     output,
     rowSize,
     classes: output.shape.at(-1) ?? entry.labels.length,
-    batcher,
+    infer: (data, rows, timeoutMs) => batcher.submit(data, rows, timeoutMs),
+    stats: () => ({ queuedRows: batcher.depth, maxBatchSize: options.batching.maxBatchSize, maxQueueRows: options.batching.maxQueueRows }),
     async close() {
       await batcher.drain();
       await session.close();

@@ -1,33 +1,23 @@
-import { argmax, softmax } from '../../src/core/math/probabilities';
-import { badRequest } from '../http/errors';
-import type { LoadedModel } from '../repository/loaded-model';
-
 /**
  * What a model can answer. `serving_default` gives probabilities (the softmax
  * of the logits), `logits` the raw scores, and `explain` adds an occlusion map;
  * it costs dozens of model runs per instance, so it runs only when named.
  */
-export const SIGNATURES = ['serving_default', 'logits', 'explain'] as const;
-export type SignatureName = (typeof SIGNATURES)[number];
+import { ServiceError } from '../../../src/core/api/errors';
+import { SIGNATURES, type Prediction, type SignatureName } from '../../../src/core/api/predict';
+import { argmax, softmax } from '../../../src/core/math/probabilities';
+import type { ServingModel } from '../model';
 
 export function parseSignature(value: unknown): SignatureName {
   if (value === undefined) return 'serving_default';
   if (typeof value !== 'string' || !SIGNATURES.includes(value as SignatureName)) {
-    throw badRequest(`unknown signature ${JSON.stringify(value)}; known: ${SIGNATURES.join(', ')}`);
+    throw new ServiceError('INVALID_REQUEST', `unknown signature ${JSON.stringify(value)}; known: ${SIGNATURES.join(', ')}`);
   }
   return value as SignatureName;
 }
 
-export interface Prediction {
-  key: string;
-  label: string;
-  probabilities?: number[];
-  logits?: number[];
-  explanation?: unknown;
-}
-
 /** Rows of logits (flat) to keyed predictions in the signature's shape. */
-export function predictionsFrom(keys: readonly string[], logits: Float32Array, model: LoadedModel, signature: SignatureName): Prediction[] {
+export function predictionsFrom(keys: readonly string[], logits: Float32Array, model: ServingModel, signature: SignatureName): Prediction[] {
   return keys.map((key, row) => {
     const scores = logits.subarray(row * model.classes, (row + 1) * model.classes);
     const best = argmax(scores);

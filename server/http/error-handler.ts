@@ -1,0 +1,80 @@
+/**
+ * The one place errors become HTTP answers. Domain code throws
+ * `ServiceError`s (src/core/api/errors.ts) with stable codes; Fastify's own
+ * client errors (bad JSON, body too large, wrong content type, long or bad
+ * URLs, unknown routes) are mapped onto the same catalog. Every error answer
+ * is `{"error": "<message>", "code": "<CODE>"}`.
+ */
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { ERROR_CATALOG, ServiceError, type ErrorBody, type ErrorCode } from '../../src/core/api/errors';
+
+/** Fastify's client errors, with messages that say what to change. */
+const FRAMEWORK_ERRORS: Readonly<Record<string, { readonly code: ErrorCode; readonly message: (e: FastifyError) => string }>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: () => 'request body is larger than the server accepts (BODY_LIMIT_BYTES)' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: (e) => `unsupported content type: ${e.message.replace(/^Unsupported Media Type:?\s*/i, '') || 'send application/json'}; send application/json`,
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: () => 'request body is empty; send a JSON object' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: (e) => `body is not valid JSON: ${e.message}` },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_REQUEST', message: () => 'content-length does not match the body' },
+  FST_ERR_BAD_URL: { code: 'INVALID_REQUEST', message: (e) => `the URL is not valid: ${e.message}` },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URL_TOO_LONG', message: () => 'a path parameter of the URL is too long (model names and versions are short)' },
+};
+
+function body(code: ErrorCode, message: string): ErrorBody {
+  return { error: message, code };
+}
+
+function sendServiceError(reply: FastifyReply, error: ServiceError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  if (error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
+  return reply.code(error.status).send(body(error.code, error.message));
+}
+
+/** Maps anything thrown in a request onto the catalog; unexpected failures are logged and answered 500. */
+function toServiceError(error: FastifyError | Error): ServiceError | undefined {
+  if (error instanceof ServiceError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) return new ServiceError('INVALID_REQUEST', `invalid request: ${error.message}`);
+  const known = FRAMEWORK_ERRORS[fastifyError.code];
+  if (known) return new ServiceError(known.code, known.message(fastifyError));
+  const status = fastifyError.statusCode ?? 500;
+  if (error instanceof SyntaxError && status === 400) return new ServiceError('INVALID_JSON', `body is not valid JSON: ${error.message}`);
+  if (status === 404) return new ServiceError('NOT_FOUND', error.message);
+  if (status >= 400 && status < 500) {
+    const code = (Object.keys(ERROR_CATALOG) as ErrorCode[]).find((c) => ERROR_CATALOG[c].status === status) ?? 'INVALID_REQUEST';
+    return new ServiceError(code, error.message);
+  }
+  return undefined;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const known = toServiceError(error);
+    if (known) return sendServiceError(reply, known);
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(body('INTERNAL', 'internal server error'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendServiceError(reply, new ServiceError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
+}
+
+/** Errors Fastify raises before routing (bad or overlong URLs): the same shape. */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, _request: FastifyRequest, reply: FastifyReply) => {
+  const known = toServiceError(error) ?? new ServiceError('INVALID_REQUEST', error.message);
+  void sendServiceError(reply, known);
+};
+
+/** Requests Node's HTTP parser refuses (malformed, headers too large): answered in the same shape, then the socket closes. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const payload = JSON.stringify(
+    tooLarge ? body('HEADERS_TOO_LARGE', 'the request line or headers are too large') : body('INVALID_REQUEST', 'malformed HTTP request'),
+  );
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`);
+}

@@ -1,0 +1,71 @@
+/**
+ * The error catalog: every error the APIs answer with, by stable code, with
+ * its HTTP status. The server throws `ServiceError`s from domain code and
+ * turns them into `{"error": "<message>", "code": "<CODE>"}` in one place
+ * (server/http/error-handler.ts); clients read the code, never the message.
+ */
+import { z } from 'zod';
+
+interface CatalogEntry {
+  readonly status: number;
+  /** What the code means, for the API documentation. */
+  readonly meaning: string;
+}
+
+export const ERROR_CATALOG = {
+  INVALID_JSON: { status: 400, meaning: 'The body is not valid JSON, or is empty.' },
+  INVALID_REQUEST: { status: 400, meaning: 'A field is missing, unknown, of the wrong type or out of range; the message names it.' },
+  INVALID_IMAGE: { status: 400, meaning: 'An image is not base64, not a PNG, too large, or holds no drawing.' },
+  TOO_MANY_INSTANCES: { status: 400, meaning: 'More instances in one request than the signature allows.' },
+  UNSUPPORTED_SIGNATURE: { status: 400, meaning: "The model's inputs do not support the signature asked for." },
+  MODEL_LOAD_FAILED: { status: 400, meaning: 'A model version could not be read, verified or loaded; nothing changed.' },
+  UNAUTHORIZED: { status: 401, meaning: 'The admin token is missing or wrong.' },
+  ADMIN_DISABLED: { status: 403, meaning: 'The admin API is off: the server has no ADMIN_TOKEN.' },
+  NOT_FOUND: { status: 404, meaning: 'No such route or file.' },
+  MODEL_NOT_FOUND: { status: 404, meaning: 'No model of that name is served (or listed, for admin loads).' },
+  VERSION_NOT_FOUND: { status: 404, meaning: 'The model has no such version.' },
+  BODY_TOO_LARGE: { status: 413, meaning: 'The body is larger than BODY_LIMIT_BYTES.' },
+  URL_TOO_LONG: { status: 414, meaning: 'The URL or one of its path parameters is too long.' },
+  HEADERS_TOO_LARGE: { status: 431, meaning: 'The request line or headers are larger than the server reads.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The body is not application/json.' },
+  QUEUE_FULL: { status: 429, meaning: "The model's bounded queue is full; retry after Retry-After seconds." },
+  EXPLAIN_BUSY: { status: 429, meaning: 'Too many explain requests in progress; retry after Retry-After seconds.' },
+  DEADLINE_EXCEEDED: { status: 503, meaning: 'No model capacity within the request deadline.' },
+  SHUTTING_DOWN: { status: 503, meaning: 'The server or the model is shutting down.' },
+  INTERNAL: { status: 500, meaning: 'An unexpected failure; the server logged it.' },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as [ErrorCode, ...ErrorCode[]];
+
+/** Every error answer of every route. */
+export const ErrorBody = z
+  .object({
+    error: z.string().describe('What is wrong, naming the field or setting to change.'),
+    code: z.enum(ERROR_CODES).describe('Stable machine-readable code; see the error catalog.'),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** An error of the serving system with a stable code; its HTTP status comes from the catalog. */
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** For 429s: when to come back. */
+    readonly retryAfterSeconds?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+
+  get status(): number {
+    return ERROR_CATALOG[this.code].status;
+  }
+}
+
+/** Whether sending the same request again may succeed (overload, deadline, shutdown, failure). */
+export function isRetryable(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
