@@ -11,8 +11,9 @@ import { ServiceError } from '../../src/core/api/errors';
 import type { ModelEntry, TensorSpec } from '../../src/core/manifest';
 import { DynamicBatcher, type BatchObserver } from './batching/batcher';
 import type { BatchingSettings } from './settings';
-import { sessionOptions, type TensorMetadata } from '../repository/session-protocol';
-import { SessionWorker } from '../repository/session-worker';
+import { sessionOptions } from '../../tools/onnx/runtime';
+import type { TensorMetadata } from './runtime/session-api';
+import { SessionWorker } from './runtime/session-worker';
 
 export interface ModelStats {
   /** Rows waiting in the batching queue. */

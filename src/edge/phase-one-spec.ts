@@ -2,7 +2,7 @@ import type { ModelEntry } from '../core/manifest';
 import type { InitRequest } from './protocol';
 
 /** What the worker needs to open the edge model, read from the manifest. */
-export function initRequestFor(model: ModelEntry, backend: InitRequest['backend']): Omit<InitRequest, 'type'> {
+export function initRequestFor(model: ModelEntry, backend: InitRequest['backend']): InitRequest {
   const input = model.inputs[0];
   const output = model.outputs[0];
   if (!input || !output) throw new Error(`model ${model.name} names no input or output`);

@@ -1,12 +1,12 @@
 /**
- * Messages between the page and the edge worker. Every request carries an id;
- * the worker answers it once, with a result or an error message.
+ * What the edge worker offers the page, over the worker RPC bridge
+ * (src/core/rpc): open the small model on a backend, run it, and report
+ * download progress as events.
  */
 export const BACKENDS = ['wasm', 'webgpu'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export interface InitRequest {
-  readonly type: 'init';
   readonly backend: Backend;
   readonly modelUrl: string;
   readonly inputName: string;
@@ -16,12 +16,6 @@ export interface InitRequest {
   readonly threads: number;
 }
 
-export interface RunRequest {
-  readonly type: 'run';
-  readonly input: Float32Array;
-}
-
-export type EdgeRequest = (InitRequest | RunRequest) & { readonly id: number };
 
 export interface InitResult {
   readonly backend: Backend;
@@ -45,10 +39,11 @@ export interface DownloadProgress {
   readonly total: number;
 }
 
-export type EdgeResponse =
-  | { readonly id: number; readonly ok: true; readonly result: InitResult | RunResult }
-  | { readonly id: number; readonly ok: false; readonly error: string }
-  | { readonly id: -1; readonly progress: DownloadProgress };
+export type EdgeApi = {
+  init(request: InitRequest): InitResult;
+  /** The input is handed over; the logits come back handed over too. */
+  run(input: Float32Array): RunResult;
+};
 
 /** The server's header for a compressed file's decoded size (server/http/static-app.ts), for download progress. */
 export const DECODED_LENGTH_HEADER = 'x-decoded-content-length';

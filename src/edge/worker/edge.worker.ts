@@ -1,26 +1,28 @@
 /// <reference lib="webworker" />
+/**
+ * Phase one: the small model's onnxruntime-web session, off the main thread.
+ * Requests are handled one at a time, in order (the bridge's rule), so calls
+ * to the session never overlap.
+ */
 import type { InferenceSession } from 'onnxruntime-web/wasm';
-import type { EdgeRequest, EdgeResponse, InitRequest, InitResult, RunResult } from '../protocol';
+import type { RpcMessage } from '../../core/rpc/messages';
+import { serveRpc, Transfer } from '../../core/rpc/server';
+import type { DownloadProgress, EdgeApi, InitRequest, InitResult, RunResult } from '../protocol';
 import { openSession } from './open-session';
 import type { Ort } from './runtimes';
 
-/**
- * Phase one: the small model's onnxruntime-web session, off the main thread.
- * Requests are handled one at a time, in order, so calls to the session never overlap.
- */
 declare const self: DedicatedWorkerGlobalScope;
 
 let ort: Ort | undefined;
 let session: InferenceSession | undefined;
 let spec: InitRequest | undefined;
-let queue: Promise<void> = Promise.resolve();
 
-const post = (message: EdgeResponse, transfer: Transferable[] = []) => self.postMessage(message, transfer);
+const post = (message: RpcMessage<DownloadProgress>, transfer: ArrayBuffer[] = []) => self.postMessage(message, transfer);
 
 async function init(request: InitRequest): Promise<InitResult> {
   if (session) throw new Error('the edge worker is already initialised; start a new worker for another model or backend');
   const started = performance.now();
-  ({ ort, session } = await openSession(request, (progress) => post({ id: -1, progress })));
+  ({ ort, session } = await openSession(request, (progress) => post({ event: progress })));
   spec = request;
   // Warm-up: the first run allocates (and on WebGPU compiles shaders); do it before the user draws.
   await run(new Float32Array(request.inputDims.reduce((a, b) => a * b, 1)));
@@ -37,14 +39,14 @@ async function run(input: Float32Array): Promise<RunResult> {
   return { logits, runMs: performance.now() - started };
 }
 
-self.onmessage = (event: MessageEvent<EdgeRequest>) => {
-  const request = event.data;
-  queue = queue.then(async () => {
-    try {
-      const result = request.type === 'init' ? await init(request) : await run(request.input);
-      post({ id: request.id, ok: true, result }, 'logits' in result ? [result.logits.buffer] : []);
-    } catch (error) {
-      post({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) });
-    }
-  });
-};
+const listener = serveRpc<EdgeApi, DownloadProgress>(
+  {
+    init,
+    async run(input) {
+      const result = await run(input);
+      return new Transfer(result, [result.logits.buffer as ArrayBuffer]);
+    },
+  },
+  post,
+);
+self.onmessage = (event: MessageEvent) => listener(event.data);
