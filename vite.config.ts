@@ -2,13 +2,11 @@ import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ISOLATION_HEADERS } from './src/core/api/headers';
 import { webAppManifest } from './src/sw/web-app-manifest';
 
 // The same isolation headers as the production server, so WASM threads work in development too.
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+const isolation = { ...ISOLATION_HEADERS };
 
 /** Only the edge model is precached for offline use; the full model stays in the cloud. */
 function edgeModelFiles(): string[] {

@@ -5,7 +5,7 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app';
-import { DECODED_LENGTH_HEADER } from './http/static-app';
+import { DECODED_LENGTH_HEADER } from '../src/core/api/headers';
 import { staticDir } from '../test/server/test-server';
 import { loadConfig } from './config';
 import { batchingFor } from './serving/settings';

@@ -1,15 +1,6 @@
+/** Every response carries the cross-origin isolation headers; WebAssembly goes out as application/wasm. */
 import type { FastifyInstance } from 'fastify';
-
-/**
- * Cross-origin isolation lets onnxruntime-web use WASM threads
- * (SharedArrayBuffer); every response carries the headers so any page or
- * worker it serves is isolated.
- */
-export const ISOLATION_HEADERS = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-embedder-policy': 'require-corp',
-  'cross-origin-resource-policy': 'same-origin',
-} as const;
+import { ISOLATION_HEADERS } from '../../src/core/api/headers';
 
 export function registerIsolationHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (_request, reply, payload) => {

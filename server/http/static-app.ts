@@ -1,9 +1,7 @@
 import { statSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { DECODED_LENGTH_HEADER } from '../../src/edge/protocol';
-
-export { DECODED_LENGTH_HEADER };
+import { DECODED_LENGTH_HEADER } from '../../src/core/api/headers';
 
 /** Files whose names carry a content hash (Vite's build output): they never change under one URL. */
 const HASHED = /[\\/]assets[\\/]/;

@@ -1,7 +1,12 @@
 /**
  * The app's client of the cloud API (the keyed :predict route). Every call
- * carries a fresh key, which comes back with the answer, and a timeout.
+ * carries a fresh key, which comes back with the answer, and a timeout. The
+ * request and reply are the shared wire schemas (src/core/api), so a reply
+ * that does not match them is an error here, not a surprise later.
  */
+import { ErrorBody, isRetryable, type ErrorCode } from '../core/api/errors';
+import { PredictResponse, type PredictRequest } from '../core/api/predict';
+
 export interface CloudAnswer {
   readonly key: string;
   readonly label: string;
@@ -17,14 +22,15 @@ export class CloudError extends Error {
     message: string,
     /** False when sending the same request again cannot help (the cloud refused it as bad). */
     readonly retryable: boolean,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { code?: ErrorCode },
   ) {
     super(message, options);
+    this.code = options?.code;
   }
-}
 
-/** Client errors other than timeouts and rate limits mean the request itself was refused. */
-const retryableStatus = (status: number) => status >= 500 || status === 408 || status === 429;
+  /** The server's stable error code, when it answered with one. */
+  readonly code: ErrorCode | undefined;
+}
 
 export function freshKey(): string {
   return crypto.randomUUID();
@@ -33,33 +39,35 @@ export function freshKey(): string {
 export async function predictInCloud(model: string, pixels: Float32Array, options: { timeoutMs: number; key?: string }): Promise<CloudAnswer> {
   const key = options.key ?? freshKey();
   const started = performance.now();
+  const request: PredictRequest = { instances: [{ key, pixels: Array.from(pixels) }] };
   let response: Response;
   try {
     response = await fetch(`/v1/models/${encodeURIComponent(model)}:predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ instances: [{ key, pixels: Array.from(pixels) }] }),
+      body: JSON.stringify(request),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
     const reason = error instanceof DOMException && error.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : 'network error';
     throw new CloudError(`cloud unreachable: ${reason}`, true, { cause: error });
   }
-  const body = (await response.json().catch(() => ({}))) as {
-    error?: string;
-    model?: string;
-    model_version?: string;
-    predictions?: { key: string; label: string; probabilities: number[] }[];
-  };
-  if (!response.ok) throw new CloudError(`cloud answered ${response.status}: ${body.error ?? 'no message'}`, retryableStatus(response.status));
-  const prediction = body.predictions?.find((p) => p.key === key);
-  if (!prediction) throw new CloudError('cloud answer carries no prediction for our key', true);
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = ErrorBody.safeParse(body);
+    const message = error.success ? `${error.data.error} (${error.data.code})` : 'no message';
+    throw new CloudError(`cloud answered ${response.status}: ${message}`, isRetryable(response.status), error.success ? { code: error.data.code } : {});
+  }
+  const reply = PredictResponse.safeParse(body);
+  if (!reply.success) throw new CloudError(`cloud answer is not a :predict reply: ${reply.error.issues[0]?.message ?? 'unreadable'}`, true);
+  const prediction = reply.data.predictions.find((p) => p.key === key);
+  if (!prediction?.probabilities) throw new CloudError('cloud answer carries no probabilities for our key', true);
   return {
     key,
     label: prediction.label,
     probabilities: prediction.probabilities,
-    model: body.model ?? model,
-    modelVersion: body.model_version ?? '',
+    model: reply.data.model,
+    modelVersion: reply.data.model_version,
     latencyMs: performance.now() - started,
   };
 }

@@ -44,6 +44,3 @@ export type EdgeApi = {
   /** The input is handed over; the logits come back handed over too. */
   run(input: Float32Array): RunResult;
 };
-
-/** The server's header for a compressed file's decoded size (server/http/static-app.ts), for download progress. */
-export const DECODED_LENGTH_HEADER = 'x-decoded-content-length';

@@ -1,5 +1,5 @@
 import { INFERENCE_MODES } from '../../core/policy/two-phase';
-import type { Settings as SettingsValue } from '../../core/policy/settings';
+import { SETTINGS_BOUNDS, SettingsSchema, type Settings as SettingsValue } from '../../core/policy/settings';
 
 interface Props {
   readonly settings: SettingsValue;
@@ -35,14 +35,14 @@ export function Settings({ settings, manifestThreshold, onChange }: Props) {
         <input
           data-testid="setting-threshold"
           type="number"
-          min={0.01}
-          max={1}
-          step={0.01}
+          min={SETTINGS_BOUNDS.threshold.min}
+          max={SETTINGS_BOUNDS.threshold.max}
+          step={SETTINGS_BOUNDS.threshold.step}
           placeholder={String(manifestThreshold)}
           value={settings.thresholdOverride ?? ''}
           onChange={(e) => {
-            const value = e.target.valueAsNumber;
-            set('thresholdOverride', Number.isFinite(value) && value > 0 && value <= 1 ? value : null);
+            const parsed = SettingsSchema.shape.thresholdOverride.safeParse(e.target.valueAsNumber);
+            set('thresholdOverride', parsed.success ? parsed.data : null);
           }}
         />
       </label>
@@ -51,13 +51,13 @@ export function Settings({ settings, manifestThreshold, onChange }: Props) {
         <input
           data-testid="setting-timeout"
           type="number"
-          min={200}
-          max={60000}
-          step={100}
+          min={SETTINGS_BOUNDS.cloudTimeoutMs.min}
+          max={SETTINGS_BOUNDS.cloudTimeoutMs.max}
+          step={SETTINGS_BOUNDS.cloudTimeoutMs.step}
           value={settings.cloudTimeoutMs}
           onChange={(e) => {
-            const value = Math.round(e.target.valueAsNumber);
-            if (value >= 200 && value <= 60000) set('cloudTimeoutMs', value);
+            const parsed = SettingsSchema.shape.cloudTimeoutMs.safeParse(Math.round(e.target.valueAsNumber));
+            if (parsed.success) set('cloudTimeoutMs', parsed.data);
           }}
         />
       </label>

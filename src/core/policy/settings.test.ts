@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, effectiveThreshold, parseSettings } from './settings';
+import { DEFAULT_SETTINGS, effectiveThreshold, parseSettings, SETTINGS_BOUNDS } from './settings';
 
 describe('parseSettings', () => {
   it('gives the defaults for nothing stored', () => {
@@ -12,12 +12,14 @@ describe('parseSettings', () => {
     expect(parsed).toEqual({ mode: 'only_in_cloud', thresholdOverride: null, cloudTimeoutMs: 1500, backend: 'auto' });
   });
 
-  it('accepts every mode and a threshold override in (0, 1]', () => {
+  it('accepts every mode and a threshold override within its bounds', () => {
     for (const mode of ['prefer_on_device', 'only_on_device', 'prefer_in_cloud', 'only_in_cloud']) {
       expect(parseSettings({ mode }).mode).toBe(mode);
     }
     expect(parseSettings({ thresholdOverride: 1 }).thresholdOverride).toBe(1);
     expect(parseSettings({ thresholdOverride: 0 }).thresholdOverride).toBeNull();
+    expect(parseSettings({ thresholdOverride: SETTINGS_BOUNDS.threshold.min }).thresholdOverride).toBe(SETTINGS_BOUNDS.threshold.min);
+    expect(parseSettings({ thresholdOverride: SETTINGS_BOUNDS.threshold.min / 2 }).thresholdOverride).toBeNull();
     expect(parseSettings({ cloudTimeoutMs: 50 }).cloudTimeoutMs).toBe(DEFAULT_SETTINGS.cloudTimeoutMs);
   });
 });

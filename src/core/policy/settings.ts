@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { INFERENCE_MODES } from './two-phase';
 
+/** The ranges the settings accept: the schema and the settings form both read them. */
+export const SETTINGS_BOUNDS = {
+  threshold: { min: 0.01, max: 1, step: 0.01 },
+  cloudTimeoutMs: { min: 200, max: 60_000, step: 100 },
+} as const;
+
 /** What the user can choose in the app's settings. */
 export const SettingsSchema = z.object({
   mode: z.enum(INFERENCE_MODES),
   /** Replaces the manifest's gate threshold when set. */
-  thresholdOverride: z.number().gt(0).max(1).nullable(),
-  cloudTimeoutMs: z.number().int().min(200).max(60_000),
+  thresholdOverride: z.number().min(SETTINGS_BOUNDS.threshold.min).max(SETTINGS_BOUNDS.threshold.max).nullable(),
+  cloudTimeoutMs: z.number().int().min(SETTINGS_BOUNDS.cloudTimeoutMs.min).max(SETTINGS_BOUNDS.cloudTimeoutMs.max),
   /** `auto` lets the start-up probe pick; the others force a backend. */
   backend: z.enum(['auto', 'wasm', 'webgpu']),
 });

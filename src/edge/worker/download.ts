@@ -1,4 +1,5 @@
-import { DECODED_LENGTH_HEADER, type DownloadKind, type DownloadProgress } from '../protocol';
+import { DECODED_LENGTH_HEADER } from '../../core/api/headers';
+import type { DownloadKind, DownloadProgress } from '../protocol';
 
 /** Downloads a file whole, reporting progress as it arrives, so a first visit can show it. */
 export async function download(url: string, kind: DownloadKind, report: (progress: DownloadProgress) => void): Promise<Uint8Array> {
