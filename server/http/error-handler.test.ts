@@ -74,6 +74,12 @@ describe("Fastify's own errors, in the catalog's shape", () => {
     expect(expectError(response, 'URL_TOO_LONG').error).toBe('a path parameter of the URL is too long (model names and versions are short)');
   });
 
+  it('answers GET routes with an overlong parameter 414 URL_TOO_LONG when the app is served too', async () => {
+    for (const url of [`/v2/models/${'m'.repeat(101)}`, `/v2/models/${'m'.repeat(101)}/ready`, `/v2/models/digits-full/versions/${'9'.repeat(101)}`]) {
+      expectError(await inject({ url }), 'URL_TOO_LONG');
+    }
+  });
+
   it('answers GET routes with an overlong parameter 414 URL_TOO_LONG when no app is built', async () => {
     const { app } = await buildServer({ ...loadConfig({ LOG_LEVEL: 'silent' }), staticDir: '/nonexistent-build' });
     for (const url of [`/v2/models/${'m'.repeat(101)}`, `/v2/models/${'m'.repeat(101)}/ready`, `/v2/models/digits-full/versions/${'9'.repeat(101)}`]) {
@@ -95,7 +101,7 @@ describe("Fastify's own errors, in the catalog's shape", () => {
 
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'])('answers a %s body 415 UNSUPPORTED_MEDIA_TYPE', async (type) => {
     const response = await inject({ method: 'POST', url: '/v1/models/digits-full:predict', headers: { 'content-type': type }, payload: 'instances' });
-    expect(expectError(response, 'UNSUPPORTED_MEDIA_TYPE').error).toMatch(/application\/json/);
+    expect(expectError(response, 'UNSUPPORTED_MEDIA_TYPE').error).toBe(`unsupported content type ${type}; send application/json`);
   });
 
   it.each([

@@ -9,18 +9,20 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ERROR_CATALOG, ServiceError, type ErrorBody, type ErrorCode } from '../../src/core/api/errors';
 
+const tooLongParameter = () => new ServiceError('URL_TOO_LONG', 'a path parameter of the URL is too long (model names and versions are short)');
+
 /** Fastify's client errors, with messages that say what to change. */
-const FRAMEWORK_ERRORS: Readonly<Record<string, { readonly code: ErrorCode; readonly message: (e: FastifyError) => string }>> = {
+const FRAMEWORK_ERRORS: Readonly<Record<string, { readonly code: ErrorCode; readonly message: (e: FastifyError, request: FastifyRequest) => string }>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: () => 'request body is larger than the server accepts (BODY_LIMIT_BYTES)' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: (e) => `unsupported content type: ${e.message.replace(/^Unsupported Media Type:?\s*/i, '') || 'send application/json'}; send application/json`,
+    message: (_e, request) => `unsupported content type ${request.headers['content-type'] ?? '(none)'}; send application/json`,
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: () => 'request body is empty; send a JSON object' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: (e) => `body is not valid JSON: ${e.message}` },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_REQUEST', message: () => 'content-length does not match the body' },
   FST_ERR_BAD_URL: { code: 'INVALID_REQUEST', message: (e) => `the URL is not valid: ${e.message}` },
-  FST_ERR_MAX_PARAM_LENGTH: { code: 'URL_TOO_LONG', message: () => 'a path parameter of the URL is too long (model names and versions are short)' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URL_TOO_LONG', message: () => tooLongParameter().message },
 };
 
 function body(code: ErrorCode, message: string): ErrorBody {
@@ -34,12 +36,12 @@ function sendServiceError(reply: FastifyReply, error: ServiceError): FastifyRepl
 }
 
 /** Maps anything thrown in a request onto the catalog; unexpected failures are logged and answered 500. */
-function toServiceError(error: FastifyError | Error): ServiceError | undefined {
+function toServiceError(error: FastifyError | Error, request: FastifyRequest): ServiceError | undefined {
   if (error instanceof ServiceError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return new ServiceError('INVALID_REQUEST', `invalid request: ${error.message}`);
   const known = FRAMEWORK_ERRORS[fastifyError.code];
-  if (known) return new ServiceError(known.code, known.message(fastifyError));
+  if (known) return new ServiceError(known.code, known.message(fastifyError, request));
   const status = fastifyError.statusCode ?? 500;
   if (error instanceof SyntaxError && status === 400) return new ServiceError('INVALID_JSON', `body is not valid JSON: ${error.message}`);
   if (status === 404) return new ServiceError('NOT_FOUND', error.message);
@@ -52,19 +54,23 @@ function toServiceError(error: FastifyError | Error): ServiceError | undefined {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const known = toServiceError(error);
+    const known = toServiceError(error, request);
     if (known) return sendServiceError(reply, known);
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(body('INTERNAL', 'internal server error'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendServiceError(reply, new ServiceError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
-  );
+  const maxParamLength = app.initialConfig.maxParamLength ?? 100;
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // The static files' catch-all route hides the router's own 414 for GETs: tell it here.
+    if (path.split('/').some((segment) => segment.length > maxParamLength)) return sendServiceError(reply, tooLongParameter());
+    return sendServiceError(reply, new ServiceError('NOT_FOUND', `no route ${request.method} ${path}`));
+  });
 }
 
 /** Errors Fastify raises before routing (bad or overlong URLs): the same shape. */
-export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, _request: FastifyRequest, reply: FastifyReply) => {
-  const known = toServiceError(error) ?? new ServiceError('INVALID_REQUEST', error.message);
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, request: FastifyRequest, reply: FastifyReply) => {
+  const known = toServiceError(error, request) ?? new ServiceError('INVALID_REQUEST', error.message);
   void sendServiceError(reply, known);
 };
 

@@ -35,6 +35,7 @@ export const ModelMetadata = z
     platform: z.string(),
     inputs: z.array(MetadataTensor).optional(),
     outputs: z.array(MetadataTensor).optional(),
+    properties: z.record(z.string(), z.string()).optional().describe('Free-form model properties; this server sends none.'),
   })
   .meta({ id: 'metadata_model_response' });
 export type ModelMetadata = z.infer<typeof ModelMetadata>;
