@@ -1,3 +1,8 @@
+/**
+ * Browser tests (e2e/): Debian's Chromium against the real server started on a
+ * local port, one worker at a time; the launch flags are exported for specs
+ * that add WebGPU.
+ */
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env['E2E_PORT'] ?? 4173);

@@ -1,3 +1,8 @@
+/**
+ * The PWA build and dev server: React, the service worker and its precache
+ * (shell, WASM runtime, edge model), cross-origin isolation headers, and the
+ * edge benchmark's page as a second entry.
+ */
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';

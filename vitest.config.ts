@@ -1,3 +1,8 @@
+/**
+ * Unit and integration tests (Vitest): the *.test.ts files of src, server,
+ * tools, training and test, run in Node with timeouts long enough to load
+ * models.
+ */
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -1,3 +1,8 @@
+/**
+ * The built app as served: cross-origin isolated, showing the models of the
+ * validated manifest, following the browser's online status, with model files
+ * that match the manifest.
+ */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 

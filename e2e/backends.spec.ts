@@ -1,3 +1,8 @@
+/**
+ * Phase one's backends in Chromium with software WebGPU: forced WebGPU gives
+ * the same answers as WASM, and left to itself the probe picks the faster
+ * backend and remembers it.
+ */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from '../playwright.config';
 import { DIGIT_STROKES } from '../test/fixtures/digit-strokes';

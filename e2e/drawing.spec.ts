@@ -1,3 +1,8 @@
+/**
+ * Drawing in the browser: the ten digits are read correctly by mouse, keyboard
+ * and touch, and the card, live preview, cache, undo and clear behave as the
+ * user expects.
+ */
 import { expect, test } from '@playwright/test';
 import { DIGIT_STROKES } from '../test/fixtures/digit-strokes';
 import { densify, drawDigit, padToPage, shownAnswer, waitForPhaseOne } from './support/app';

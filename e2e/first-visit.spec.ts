@@ -1,3 +1,8 @@
+/**
+ * A first visit shows the downloads of the model and of the WASM runtime (at
+ * the runtime's real size, though it travels compressed), then the chosen
+ * backend.
+ */
 import { readdirSync, statSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { waitForPhaseOne } from './support/app';

@@ -1,3 +1,8 @@
+/**
+ * The app offline and installable: after one visit it reloads and predicts
+ * without the network, navigations get the shell, the API is never answered
+ * from a cache, and the manifest's icons and screenshots exist.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,8 @@
+/**
+ * Both phases end to end: unsure drawings go to the cloud and confident ones
+ * never do, requests made offline survive a closed tab and are answered later,
+ * and a failing cloud leaves the edge answer standing.
+ */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { GATED_DIGIT, GATED_STROKES } from '../test/fixtures/digit-strokes';

@@ -1,3 +1,8 @@
+/**
+ * Deployments reach installed apps: a new build prompts an update and reloads
+ * into it, and an app whose model manifest is broken still receives the fixed
+ * one.
+ */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

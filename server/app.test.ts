@@ -1,3 +1,8 @@
+/**
+ * The server as a whole: PWA hosting (isolation headers, WASM type,
+ * precompressed twins, cache lifetimes), CORS off unless allowed, and settings
+ * read from the environment.
+ */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * Time to the first prediction on a page load, for the edge benchmark: measured
+ * in the page itself, from the start of navigation.
+ */
 import type { Page } from '@playwright/test';
 import type { Stroke } from '../../test/fixtures/digit-strokes';
 

@@ -1,3 +1,7 @@
+/**
+ * Latency of phase one for the edge benchmark: drives the harness page
+ * (src/bench) and reduces its timings to p50 and p95.
+ */
 import type { Page } from '@playwright/test';
 import { DIGIT_STROKES } from '../../test/fixtures/digit-strokes';
 

@@ -1,3 +1,8 @@
+/**
+ * Browser-test helpers that use the app as a person would: draw on the pad with
+ * real pointer events, read the answer shown, and wait for phase one and the
+ * service worker.
+ */
 import { expect, type Page } from '@playwright/test';
 import { DIGIT_STROKES, PAD_SIZE, type Stroke } from '../../test/fixtures/digit-strokes';
 

@@ -1,9 +1,9 @@
-import type { APIRequestContext } from '@playwright/test';
-
 /**
  * How many keyed predictions the server has answered for a model, read from
  * its Prometheus metrics: the server's own record that a cloud call happened.
  */
+import type { APIRequestContext } from '@playwright/test';
+
 export async function predictCalls(request: APIRequestContext, model: string): Promise<number> {
   const text = await (await request.get('/metrics')).text();
   let total = 0;

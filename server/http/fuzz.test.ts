@@ -1,3 +1,4 @@
+/** Hundreds of malformed requests each get a coded 4xx that names the problem, and the server keeps serving. */
 import { ERROR_CATALOG, type ErrorCode } from '../../src/core/api/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';

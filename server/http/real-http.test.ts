@@ -1,3 +1,8 @@
+/**
+ * The server over real sockets: hundreds of concurrent keyed requests are
+ * batched without swapping outputs, and closing or SIGTERM finishes the
+ * requests in flight before the server stops.
+ */
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

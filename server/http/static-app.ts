@@ -1,3 +1,10 @@
+/**
+ * Serves the built PWA. Hashed assets are cached for a year; everything else
+ * (index.html, sw.js, the model pack) is revalidated on each use, so a new
+ * deployment is seen at once. Where the build left `.br` or `.gz` twins, a
+ * client that accepts them gets those, with the decoded size in a header so
+ * download progress can still show a fraction.
+ */
 import { statSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -6,13 +13,6 @@ import { DECODED_LENGTH_HEADER } from '../../src/core/api/headers';
 /** Files whose names carry a content hash (Vite's build output): they never change under one URL. */
 const HASHED = /[\\/]assets[\\/]/;
 
-/**
- * The built PWA. Hashed assets are cached for a year; everything else
- * (index.html, sw.js, the model pack) is revalidated on each use, so a new
- * deployment is seen at once. Where the build left `.br` or `.gz` twins, a
- * client that accepts them gets those, with the decoded size in a header so
- * download progress can still show a fraction.
- */
 export async function registerStaticApp(app: FastifyInstance, root: string): Promise<void> {
   await app.register(fastifyStatic, {
     root,

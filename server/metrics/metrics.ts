@@ -1,10 +1,10 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BatchObserver } from '../serving/batching/batcher';
-
 /**
  * What /metrics reports. The mean batch size is
  * inference_instances_total / inference_batches_total.
  */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BatchObserver } from '../serving/batching/batcher';
+
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly requests = new Counter({

@@ -1,3 +1,8 @@
+/**
+ * Model versions load at run time through the admin route: guarded by a token,
+ * without failing requests in flight, and leaving the serving versions alone
+ * when a new one is broken.
+ */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+/** /metrics reports requests by route, model and outcome, and the batches run, in Prometheus text. */
 import { describe, expect, it } from 'vitest';
 import { readyServer } from '../../test/server/test-server';
 import { drawnPixels } from '../../test/drawn-digits';

@@ -1,3 +1,7 @@
+/**
+ * The Open Inference Protocol routes: health, readiness and metadata, and infer
+ * with flat or nested tensors, bad requests refused with their reason.
+ */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';

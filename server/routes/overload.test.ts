@@ -1,3 +1,8 @@
+/**
+ * Overload is refused rather than queued without end: 429 with Retry-After when
+ * the queue is full, 503 at a request's deadline, and explain limited on its
+ * own.
+ */
 import { describe, expect, it } from 'vitest';
 import { readyServer } from '../../test/server/test-server';
 import { drawnPixels } from '../../test/drawn-digits';

@@ -1,3 +1,8 @@
+/**
+ * The keyed :predict route: every key gets its own answer, PNG drawings are
+ * preprocessed as in the app, the logits and explain signatures work, and bad
+ * requests are refused by name.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { softmax } from '../../src/core/math/probabilities';
 import type { Server } from '../app';

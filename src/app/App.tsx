@@ -1,3 +1,8 @@
+/**
+ * The app's page: loads the model pack, then lays out the pad, the answer,
+ * history, settings, model details and status bar around the two-phase
+ * predictor.
+ */
 import { useCallback, useEffect, useState } from 'react';
 import { modelForRole } from '../core/manifest';
 import { DrawPad } from './DrawPad/DrawPad';

@@ -1,3 +1,4 @@
+/** The model pack's manifest, as the page loads it from its own origin. */
 import { parseManifest, type Manifest } from '../core/manifest';
 
 export const MANIFEST_URL = '/models/manifest.json';

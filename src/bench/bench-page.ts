@@ -1,3 +1,8 @@
+/**
+ * The edge benchmark's harness, on a page that runs the whole app: it times
+ * drawings through the app's own path next to a bare session.run of the same
+ * model, opened the same way, on this page's main thread.
+ */
 import '../main';
 import { getPreprocessor } from '../core/preprocess';
 import { readPad } from '../app/DrawPad/strokes';
@@ -5,12 +10,6 @@ import { openSession } from '../edge/worker/open-session';
 import { initRequestFor } from '../edge/phase-one-spec';
 import { appHandle as app } from '../app/hooks/use-test-handle';
 import { drawVariants, type PadDrawing, type Polyline } from './variants';
-
-/**
- * The edge benchmark's harness, on a page that runs the whole app: it times
- * drawings through the app's own path next to a bare session.run of the same
- * model, opened the same way, on this page's main thread.
- */
 
 let drawings: PadDrawing[] = [];
 let bareRun: ((input: Float32Array) => Promise<unknown>) | undefined;

@@ -1,3 +1,4 @@
+/** Inputs for the edge benchmark: the fixture digits, varied and painted off screen. */
 import { PAD_PIXELS, paintStrokes, type Stroke } from '../app/DrawPad/strokes';
 
 /** A small seeded generator, so every run of the benchmark draws the same variants. */

@@ -1,3 +1,4 @@
+/** Phase one's start-up: opens the edge model in a worker and chooses between WASM and WebGPU for this device. */
 import type { ModelEntry } from '../core/manifest';
 import type { BackendPreference } from '../core/policy/settings';
 import { argmax, softmax } from '../core/math/probabilities';

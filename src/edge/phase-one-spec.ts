@@ -1,3 +1,7 @@
+/**
+ * How the edge worker is set up for the edge model, shared by the app and the
+ * edge benchmark so both open it the same way.
+ */
 import type { ModelEntry } from '../core/manifest';
 import type { InitRequest } from './protocol';
 

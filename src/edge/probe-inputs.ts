@@ -1,3 +1,4 @@
+/** Inputs for comparing backends, made by the model's own preprocessing. */
 import type { ModelEntry } from '../core/manifest';
 import { createInkRaster, getPreprocessor } from '../core/preprocess';
 
@@ -30,7 +31,6 @@ function draw(segments: readonly Segment[], size = 96, radius = 5): Float32Array
   return ink;
 }
 
-/** Inputs for comparing backends, made by the model's own preprocessing. */
 export function probeInputs(model: ModelEntry): Float32Array[] {
   const preprocess = getPreprocessor(model.preprocessing.id);
   return SHAPES.map((shape) => preprocess(createInkRaster(96, 96, draw(shape))));

@@ -1,3 +1,4 @@
+/** Write helpers shared by the answer cache and the history, which both stay within a fixed size. */
 import type { IDBPTransaction } from 'idb';
 import type { AppDb, AppSchema } from './db';
 

@@ -1,13 +1,13 @@
+/**
+ * Answers by input fingerprint and model version, bounded: past the limit
+ * the least recently used entries go.
+ */
 import type { Answer } from '../core/policy/answer';
 import { answerTx, putBounded, type AnswerTx } from './bounded';
 import type { AppDb } from './db';
 
 export const DEFAULT_CACHE_LIMIT = 2000;
 
-/**
- * Answers by input fingerprint and model version, bounded: past the limit
- * the least recently used entries go.
- */
 export class AnswerCache {
   /**
    * The keys stored, when known: a new drawing (the common case) then misses

@@ -1,3 +1,4 @@
+/** The app's IndexedDB database: what the cache, history and outbox stores hold, and how the database is opened. */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Answer } from '../core/policy/answer';
 

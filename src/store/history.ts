@@ -1,10 +1,10 @@
+/** Recent answers, one per drawing, newest first; bounded like the cache. */
 import type { Answer } from '../core/policy/answer';
 import { answerTx, putBounded, type AnswerTx } from './bounded';
 import type { AppDb, HistoryEntry } from './db';
 
 export const DEFAULT_HISTORY_LIMIT = 200;
 
-/** Recent answers, one per drawing, newest first; bounded like the cache. */
 export class AnswerHistory {
   constructor(
     private readonly db: AppDb,

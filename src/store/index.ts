@@ -1,3 +1,4 @@
+/** The app's local data: answers by input (cache), recent answers (history), requests waiting for the cloud (outbox). */
 import type { Answer } from '../core/policy/answer';
 import { answerTx } from './bounded';
 import { AnswerCache } from './cache';
@@ -5,7 +6,6 @@ import { openAppDb, type AppDb } from './db';
 import { AnswerHistory } from './history';
 import { Outbox } from './outbox';
 
-/** The app's local data: answers by input (cache), recent answers (history), requests waiting for the cloud (outbox). */
 export interface AnswerStore {
   readonly cache: AnswerCache;
   readonly history: AnswerHistory;

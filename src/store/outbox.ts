@@ -1,9 +1,9 @@
-import type { AppDb, OutboxItem } from './db';
-
 /**
  * Requests waiting for the cloud. Written with strict durability: closing the
  * tab right after a drawing must not lose its request.
  */
+import type { AppDb, OutboxItem } from './db';
+
 export class Outbox {
   constructor(private readonly db: AppDb) {}
 

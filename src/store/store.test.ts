@@ -1,3 +1,8 @@
+/**
+ * The local store on an in-memory IndexedDB: upgrades keep data, the cache and
+ * history stay bounded, and the outbox keeps its requests in order, even across
+ * reopening the database.
+ */
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
+/** What makes the app installable: names, colours, icons (one maskable) and store screenshots. */
 import type { ManifestOptions } from 'vite-plugin-pwa';
 
-/** What makes the app installable: names, colours, icons (one maskable) and store screenshots. */
 export const webAppManifest: Partial<ManifestOptions> = {
   id: '/',
   name: 'Digits: edge and cloud inference',

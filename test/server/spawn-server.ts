@@ -1,3 +1,7 @@
+/**
+ * The real server as a child process, for tests that need a whole process:
+ * draining on SIGTERM, or serving a deployment of their own.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';

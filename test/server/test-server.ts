@@ -1,3 +1,7 @@
+/**
+ * In-process servers for tests, built from environment-style settings over a
+ * throwaway static folder and, where needed, a private copy of the model pack.
+ */
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * Measures ONNX models on sample sets with onnxruntime-node: their outputs,
+ * accuracy, and agreement between two models.
+ */
 import { argmax } from '../../src/core/math/probabilities';
 import { createSession, runFloat32 } from './runtime';
 import type { Samples } from './samples-file';

@@ -1,3 +1,7 @@
+/**
+ * Reading, writing and building ONNX models as protobuf, for the tools that
+ * inspect or rewrite graphs (quantization, packing).
+ */
 import { readFile, writeFile } from 'node:fs/promises';
 import onnxPackage from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';

@@ -1,3 +1,4 @@
+/** Samples files round-trip exactly, and malformed ones are refused with a message naming what is wrong. */
 import { describe, expect, it } from 'vitest';
 import { decodeSamples, encodeSamples } from './samples-file';
 

@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
-
 /**
  * A labelled (or unlabelled) batch of model inputs in one JSON file:
  * `{"input": name?, "shape": [N, ...], "data": base64 float32 little-endian, "labels"?: [N ints]}`.
  * The quantizer calibrates on it and reports accuracy when labels are present.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+
 export interface Samples {
   readonly input?: string;
   readonly shape: readonly number[];

@@ -1,3 +1,7 @@
+/**
+ * The first step of quantization: runs the float model over sample inputs in
+ * onnxruntime-node to learn the range of each activation.
+ */
 import { encodeModel, graphInputNames, onnx, type Onnx } from '../onnx/onnx-model';
 import { createSession, runFloat32 } from '../onnx/runtime';
 import type { Samples } from '../onnx/samples-file';

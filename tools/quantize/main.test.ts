@@ -1,3 +1,8 @@
+/**
+ * The quantize command writes the int8 model and prints size, accuracy and
+ * agreement; it prints its usage when arguments are missing and names an
+ * operator it cannot quantize.
+ */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

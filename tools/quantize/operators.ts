@@ -1,3 +1,7 @@
+/**
+ * Which ONNX operators the quantizer handles and how, and the checks that
+ * refuse any other model before work begins.
+ */
 import { defaultOpset, graphInputNames, onnx, type Onnx } from '../onnx/onnx-model';
 
 export class QuantizeError extends Error {

@@ -1,8 +1,3 @@
-import type { Range } from './calibrate';
-import { activationTensors } from './calibrate';
-import { attributeInt, DataType, dims, encodeModel, floatValues, intAttribute, node, onnx, tensorProto, type Onnx } from '../onnx/onnx-model';
-import { activationInputs, PASS_THROUGH_OPS, WEIGHTED_OPS } from './operators';
-
 /**
  * Rewrites a float model into the QDQ format: weights of Conv, Gemm and MatMul
  * become per-channel symmetric int8 followed by DequantizeLinear; activations
@@ -10,6 +5,11 @@ import { activationInputs, PASS_THROUGH_OPS, WEIGHTED_OPS } from './operators';
  * ranges); biases become int32 at scale input_scale * weight_scale.
  * Runtimes fuse the pairs into integer kernels where they can.
  */
+import type { Range } from './calibrate';
+import { activationTensors } from './calibrate';
+import { attributeInt, DataType, dims, encodeModel, floatValues, intAttribute, node, onnx, tensorProto, type Onnx } from '../onnx/onnx-model';
+import { activationInputs, PASS_THROUGH_OPS, WEIGHTED_OPS } from './operators';
+
 interface QuantParams {
   readonly scale: number;
   readonly zeroPoint: number;

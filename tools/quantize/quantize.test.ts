@@ -1,3 +1,8 @@
+/**
+ * The int8 quantizer on synthetic models: per-channel weights, a QDQ graph that
+ * runs close to the float model in onnxruntime-node and -web alike, and
+ * refusals of models it cannot handle.
+ */
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { agreement, runRows } from '../onnx/evaluate';

@@ -1,10 +1,10 @@
+/** Static int8 QDQ quantization of a float ONNX classifier, calibrated on sample inputs. */
 import { calibrate } from './calibrate';
 import { encodeModel, type Onnx } from '../onnx/onnx-model';
 import { checkQuantizable } from './operators';
 import { quantizeToQdq, type QdqOptions } from './qdq';
 import type { Samples } from '../onnx/samples-file';
 
-/** Static int8 QDQ quantization of a float ONNX classifier, calibrated on `calibration`. */
 export async function quantizeModel(
   model: Onnx.IModelProto,
   calibration: Samples,

@@ -1,13 +1,13 @@
-import { preprocessMnistCom } from '../../src/core/preprocess/mnist-com';
-import { createInkRaster, type InkRaster } from '../../src/core/preprocess/raster';
-import { uniform } from './random';
-
 /**
  * Turns a clean MNIST digit into something like a digit drawn with a mouse or
  * a finger: an affine warp (rotation, scale, aspect, shear, shift) rendered at
  * 2x resolution, a thicker or thinner stroke, hard edges or blur; then the
  * app's own normalization, so the model sees what the app will feed it.
  */
+import { preprocessMnistCom } from '../../src/core/preprocess/mnist-com';
+import { createInkRaster, type InkRaster } from '../../src/core/preprocess/raster';
+import { uniform } from './random';
+
 const CANVAS = 64;
 const UPSCALE = 2;
 

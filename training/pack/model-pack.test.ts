@@ -1,3 +1,8 @@
+/**
+ * The committed model pack is what its manifest says: files and hashes,
+ * agreement with PyTorch, held-out accuracies, the recorded split, and the gate
+ * threshold its rule picks.
+ */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

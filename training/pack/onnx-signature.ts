@@ -1,3 +1,4 @@
+/** A model's inputs and outputs, read from its ONNX graph as the manifest states them (-1 for variable axes). */
 import { graphInputNames, onnx, type Onnx } from '../../tools/onnx/onnx-model';
 import type { TensorSpec } from '../../src/core/manifest';
 
@@ -8,7 +9,6 @@ function spec(info: Onnx.IValueInfoProto): TensorSpec {
   return { name: info.name ?? '', dtype: 'float32', shape };
 }
 
-/** The model's inputs and outputs as the manifest states them (-1 for variable axes). */
 export function signatureOf(bytes: Uint8Array): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
   const graph = onnx.ModelProto.decode(bytes).graph as Onnx.GraphProto;
   const inputNames = new Set(graphInputNames(graph));

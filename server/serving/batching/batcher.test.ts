@@ -1,3 +1,8 @@
+/**
+ * The dynamic batcher: concurrent requests merge into bounded runs and each
+ * gets its own rows back; queue delay, refusals, deadlines, failures and
+ * draining behave as configured.
+ */
 import { describe, expect, it } from 'vitest';
 import type { BatchingSettings } from '../settings';
 import { DynamicBatcher, type BatchRun } from './batcher';

@@ -1,13 +1,13 @@
-import { argmax, softmax } from '../../../src/core/math/probabilities';
-import { ServiceError } from '../../../src/core/api/errors';
-import type { OcclusionMap } from '../../../src/core/api/predict';
-import type { ServingModel } from '../model';
-
 /**
  * Occlusion sensitivity: blank one patch of the input at a time and measure
  * how much the probability of the predicted label falls. Large values mark
  * the regions that carried the decision.
  */
+import { argmax, softmax } from '../../../src/core/math/probabilities';
+import { ServiceError } from '../../../src/core/api/errors';
+import type { OcclusionMap } from '../../../src/core/api/predict';
+import type { ServingModel } from '../model';
+
 const GRID = 7;
 
 type Run = (input: Float32Array, rows: number) => Promise<Float32Array>;

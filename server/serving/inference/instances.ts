@@ -1,3 +1,9 @@
+/**
+ * Instances of the keyed API: `{"key": "...", "pixels": [...]}` carries the
+ * model's input as is (what the app's preprocessing produced);
+ * `{"key": "...", "image": "<base64 PNG>"}` carries a drawing of any size,
+ * which goes through the same preprocessing as in the app.
+ */
 import { InputError } from '../../../src/core/errors';
 import { ServiceError } from '../../../src/core/api/errors';
 import { MAX_KEY_LENGTH } from '../../../src/core/api/predict';
@@ -6,12 +12,6 @@ import type { ServingModel } from '../model';
 import { isRecord } from './json';
 import { decodePngBase64 } from './png';
 
-/**
- * Instances of the keyed API: `{"key": "...", "pixels": [...]}` carries the
- * model's input as is (what the app's preprocessing produced);
- * `{"key": "...", "image": "<base64 PNG>"}` carries a drawing of any size,
- * which goes through the same preprocessing as in the app.
- */
 export interface ParsedInstance {
   readonly key: string;
   readonly input: Float32Array;

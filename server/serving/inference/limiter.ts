@@ -1,3 +1,4 @@
+/** A limit on concurrent work of one kind, so costly requests (explanations) cannot crowd out the cheap path. */
 import { ServiceError, type ErrorCode } from '../../../src/core/api/errors';
 
 /** At most `concurrency` tasks at once, at most `maxWaiting` queued; beyond that, 429. */

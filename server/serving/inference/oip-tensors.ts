@@ -1,11 +1,11 @@
-import { ServiceError } from '../../../src/core/api/errors';
-import type { ServingModel } from '../model';
-import { isRecord } from './json';
-
 /**
  * The request side of Open Inference Protocol `infer`: one FP32 input tensor
  * whose `data` is flat or nested row-major, and optionally named outputs.
  */
+import { ServiceError } from '../../../src/core/api/errors';
+import type { ServingModel } from '../model';
+import { isRecord } from './json';
+
 export interface InferRequest {
   readonly id: string | undefined;
   readonly input: Float32Array;

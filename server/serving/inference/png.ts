@@ -1,3 +1,4 @@
+/** PNG drawings sent to the keyed API: base64 text checked and decoded to RGBA, with errors that name the field. */
 import { PNG } from 'pngjs';
 import { ServiceError } from '../../../src/core/api/errors';
 

@@ -1,3 +1,7 @@
+/**
+ * The pad: mouse, touch and pen through pointer events, keyboard through the
+ * arrow keys. Strokes are kept as points, so undo repaints all but the last.
+ */
 import { useCallback, useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import type { InkRaster } from '../../core/preprocess';
 import { PAD_PIXELS, paintStroke, paintStrokes, readPad, type Stroke } from './strokes';
@@ -11,10 +15,6 @@ interface Props {
   readonly onClear: () => void;
 }
 
-/**
- * The pad: mouse, touch and pen through pointer events, keyboard through the
- * arrow keys. Strokes are kept as points, so undo repaints all but the last.
- */
 export function DrawPad({ onDraw, onClear }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const strokes = useRef<Stroke[]>([]);

@@ -1,3 +1,7 @@
+/**
+ * Drawing without a pointer: the arrow keys move a pen from the centre,
+ * drawing while it is down; Space lifts or lowers it (a new stroke).
+ */
 import type { DrawPhase } from './DrawPad';
 import { PAD_PIXELS, type Stroke } from './strokes';
 
@@ -9,10 +13,6 @@ const MOVES: Readonly<Record<string, readonly [number, number]>> = {
   ArrowRight: [STEP, 0],
 };
 
-/**
- * Drawing without a pointer: the arrow keys move a pen from the centre,
- * drawing while it is down; Space lifts or lowers it (a new stroke).
- */
 export function keyboardPen() {
   let x = PAD_PIXELS / 2;
   let y = PAD_PIXELS / 2;

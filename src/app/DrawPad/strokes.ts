@@ -1,3 +1,4 @@
+/** The pad's strokes: how they are painted on the canvas and how their ink is read back for the model. */
 import { inkFromRgba, type InkRaster } from '../../core/preprocess';
 
 /** A stroke as drawn: points in pad pixels, with pen pressure where the device reports it. */

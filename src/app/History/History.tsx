@@ -1,10 +1,10 @@
+/** The history list: recent drawings' answers, newest first; revisions by the cloud show both labels. */
 import { isRevision } from '../../core/policy/answer';
 import type { HistoryEntry } from '../../store';
 import { percent } from '../format';
 
 const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-/** Recent drawings' answers, newest first; revisions by the cloud show both labels. */
 export function History({ entries }: { readonly entries: readonly HistoryEntry[] }) {
   return (
     <section className="history" aria-label="Recent predictions">

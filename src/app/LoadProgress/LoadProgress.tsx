@@ -1,9 +1,9 @@
+/** First-visit downloads: the onnxruntime binary and the small model, each with its bar. */
 import type { DownloadKind, DownloadProgress } from '../../edge/protocol';
 import { megabytes } from '../format';
 
 const NAMES: Readonly<Record<DownloadKind, string>> = { runtime: 'Runtime', model: 'Model' };
 
-/** First-visit downloads: the onnxruntime binary and the small model, each with its bar. */
 export function LoadProgress({ progress }: { readonly progress: Partial<Record<DownloadKind, DownloadProgress>> }) {
   const kinds = (['runtime', 'model'] as const).filter((kind) => progress[kind]);
   if (kinds.length === 0) return <p aria-busy="true">Starting the model on this device…</p>;

@@ -1,9 +1,9 @@
+/** The models this deployment serves, as its manifest describes them. */
 import type { Manifest } from '../../core/manifest';
 import { percent } from '../format';
 
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
-/** The models this deployment serves, as its manifest describes them. */
 export function ModelPackInfo({ manifest }: { readonly manifest: Manifest }) {
   return (
     <section aria-label="Models" data-testid="model-pack">

@@ -1,3 +1,4 @@
+/** The prediction card: label, confidence, which phase gave it and how fast, and the cloud's revision when there was one. */
 import { isRevision, type Answer, type Verdict } from '../../core/policy/answer';
 import { milliseconds, percent } from '../format';
 import { ProbabilityBars } from './ProbabilityBars';
@@ -17,7 +18,6 @@ const STATUS_TEXT: Readonly<Record<Answer['status'], string>> = {
   fallback: 'the full model could not be reached',
 };
 
-/** The answer: label, confidence, which phase gave it and how fast, and the cloud's revision when there was one. */
 export function PredictionCard({ labels, answer, preview }: Props) {
   const verdict = preview ?? answer?.verdict;
   const source = preview ? 'edge' : answer?.source;

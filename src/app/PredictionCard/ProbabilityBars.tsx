@@ -1,3 +1,4 @@
+/** The ten probabilities as bars, the top one marked; a list, so screen readers read it too. */
 import { percent } from '../format';
 
 interface Props {
@@ -5,7 +6,6 @@ interface Props {
   readonly probabilities: readonly number[];
 }
 
-/** The ten probabilities as bars, the top one marked; a list, so screen readers read it too. */
 export function ProbabilityBars({ labels, probabilities }: Props) {
   const top = probabilities.indexOf(Math.max(...probabilities));
   return (

@@ -1,3 +1,4 @@
+/** The settings form: mode, gate threshold, cloud timeout and backend; the app applies changes at once. */
 import { INFERENCE_MODES } from '../../core/policy/two-phase';
 import { SETTINGS_BOUNDS, SettingsSchema, type Settings as SettingsValue } from '../../core/policy/settings';
 
@@ -14,7 +15,6 @@ const MODE_TEXT: Readonly<Record<SettingsValue['mode'], string>> = {
   only_in_cloud: 'Only the cloud',
 };
 
-/** Mode, gate threshold, cloud timeout and backend; the app applies changes at once. */
 export function Settings({ settings, manifestThreshold, onChange }: Props) {
   const set = <K extends keyof SettingsValue>(key: K, value: SettingsValue[K]) => onChange({ ...settings, [key]: value });
   return (

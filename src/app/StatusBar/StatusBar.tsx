@@ -1,3 +1,4 @@
+/** The status bar: connectivity, the backend phase one runs on, the model versions and what waits for the cloud. */
 import type { Manifest } from '../../core/manifest';
 import type { PhaseOneState } from '../hooks/use-phase-one';
 
@@ -9,7 +10,6 @@ interface Props {
   readonly persisted?: boolean;
 }
 
-/** Connectivity, the backend phase one runs on, the model versions and what waits for the cloud. */
 export function StatusBar({ online, phaseOne, manifest, outboxCount, persisted }: Props) {
   const ready = phaseOne.status === 'ready' ? phaseOne.phaseOne : undefined;
   return (

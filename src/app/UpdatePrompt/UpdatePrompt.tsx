@@ -1,11 +1,11 @@
+/**
+ * The update prompt. Registers the service worker once `start` is true. When
+ * a new deployment (app or model) has installed and waits, offers to switch:
+ * the waiting worker takes over and the page reloads into the new version.
+ */
 import { useEffect, useState } from 'react';
 import { Workbox } from 'workbox-window';
 
-/**
- * Registers the service worker once `start` is true. When a new deployment
- * (app or model) has installed and waits, offers to switch: the waiting
- * worker takes over and the page reloads into the new version.
- */
 export function UpdatePrompt({ start }: { readonly start: boolean }) {
   const [waiting, setWaiting] = useState<Workbox>();
   useEffect(() => {

@@ -1,6 +1,6 @@
+/** A ref that always holds the latest value, for callbacks that must not be rebuilt when it changes. */
 import { useLayoutEffect, useRef, type RefObject } from 'react';
 
-/** A ref that always holds the latest value, for callbacks that must not be rebuilt when it changes. */
 export function useLatest<T>(value: T): RefObject<T> {
   const ref = useRef(value);
   useLayoutEffect(() => {

@@ -1,3 +1,8 @@
+/**
+ * The small model's reading while the user draws. At most one run is in
+ * flight, so a slow backend (WebGPU on a software adapter takes ~100 ms)
+ * never piles up runs in front of the settled answer.
+ */
 import { useCallback, useRef, useState } from 'react';
 import type { InkRaster } from '../../core/preprocess';
 import type { Verdict } from '../../core/policy/answer';
@@ -16,11 +21,6 @@ export interface LivePreview {
   readonly done: () => void;
 }
 
-/**
- * The small model's reading while the user draws. At most one run is in
- * flight, so a slow backend (WebGPU on a software adapter takes ~100 ms)
- * never piles up runs in front of the settled answer.
- */
 export function useLivePreview(predictor: Predictor | undefined): LivePreview {
   const [preview, setPreview] = useState<Verdict>();
   const state = useRef<{ moving: boolean; running: boolean; timer?: number }>({ moving: false, running: false });

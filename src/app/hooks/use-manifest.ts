@@ -1,3 +1,4 @@
+/** The model pack's manifest as React state: loading, ready, or the reason it failed. */
 import { useEffect, useState } from 'react';
 import type { Manifest } from '../../core/manifest';
 import { startupManifest } from '../model-pack';

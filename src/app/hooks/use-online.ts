@@ -1,3 +1,4 @@
+/** Whether the browser is online, as React state that follows its online and offline events. */
 import { useSyncExternalStore } from 'react';
 
 function subscribe(onChange: () => void): () => void {

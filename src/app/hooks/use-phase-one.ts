@@ -1,3 +1,8 @@
+/**
+ * Starts the small model in its worker; starts again when the model or the
+ * backend setting changes. State is tagged with what it was started for, so
+ * a change shows "loading" at once instead of the worker being replaced.
+ */
 import { useEffect, useState } from 'react';
 import type { ModelEntry } from '../../core/manifest';
 import type { BackendPreference } from '../../core/policy/settings';
@@ -11,11 +16,6 @@ export type PhaseOneState =
 
 const STARTING: PhaseOneState = { status: 'loading', progress: {} };
 
-/**
- * Starts the small model in its worker; starts again when the model or the
- * backend setting changes. State is tagged with what it was started for, so
- * a change shows "loading" at once instead of the worker being replaced.
- */
 export function usePhaseOne(model: ModelEntry, preference: BackendPreference): PhaseOneState {
   const startKey = `${model.name}@${model.version}/${preference}`;
   const [state, setState] = useState<{ readonly key: string; readonly value: PhaseOneState }>();

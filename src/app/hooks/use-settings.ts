@@ -1,3 +1,4 @@
+/** The user's settings, kept in localStorage; stored values that no longer parse fall back field by field. */
 import { useCallback, useState } from 'react';
 import { parseSettings, type Settings } from '../../core/policy/settings';
 
@@ -11,7 +12,6 @@ function load(): Settings {
   }
 }
 
-/** The user's settings, kept in localStorage; stored values that no longer parse fall back field by field. */
 export function useSettings(): [Settings, (next: Settings) => void] {
   const [settings, setSettings] = useState(load);
   const update = useCallback((next: Settings) => {

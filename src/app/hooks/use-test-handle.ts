@@ -1,3 +1,8 @@
+/**
+ * A read-mostly handle on the running app (`window.digitsApp`) for the
+ * browser tests and the edge benchmark: which backend phase one chose, the
+ * store, and the predictor itself, so they can time the path a drawing takes.
+ */
 import { useEffect } from 'react';
 import type { ModelEntry } from '../../core/manifest';
 import type { PhaseOne } from '../../edge/backend-choice';
@@ -6,11 +11,6 @@ import type { Predictor } from '../prediction/predictor';
 import type { PhaseOneState } from './use-phase-one';
 import type { TwoPhase } from './use-two-phase';
 
-/**
- * A read-mostly handle on the running app (`window.digitsApp`) for the
- * browser tests and the edge benchmark: which backend phase one chose, the
- * store, and the predictor itself, so they can time the path a drawing takes.
- */
 export interface AppHandle {
   readonly edgeModel: ModelEntry;
   readonly phaseOne?: PhaseOne;

@@ -1,3 +1,4 @@
+/** Connects the pad to the predictor: previews while drawing, settles when the drawing rests, replays the outbox. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelForRole, type Manifest } from '../../core/manifest';
 import { InputError } from '../../core/errors';
@@ -30,7 +31,6 @@ export interface TwoPhase {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Connects the pad to the predictor: previews while drawing, settles when the drawing rests, replays the outbox. */
 export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, settings: Settings, online: boolean): TwoPhase {
   const [opened, setOpened] = useState<{ readonly store: AppStore; readonly predictor: Predictor }>();
   const [answer, setAnswer] = useState<Answer>();

@@ -1,8 +1,8 @@
+/** Phase two through the keyed :predict route, as a verdict of the named cloud model. */
 import { predictInCloud } from '../../cloud/cloud-client';
 import type { ModelEntry } from '../../core/manifest';
 import type { CloudAsker } from './predictor';
 
-/** Phase two through the keyed :predict route, as a verdict of the named cloud model. */
 export function cloudAskerFor(model: ModelEntry): CloudAsker {
   return async (input, key, timeoutMs) => {
     const answer = await predictInCloud(model.name, input, { key, timeoutMs });

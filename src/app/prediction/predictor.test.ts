@@ -1,3 +1,8 @@
+/**
+ * The predictor with a stand-in edge model and cloud over a real store: the
+ * gate, the cache, the outbox and its replays, cloud failures, the modes and
+ * the threshold override.
+ */
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';

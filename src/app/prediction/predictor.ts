@@ -1,3 +1,8 @@
+/**
+ * The two-phase path for one settled drawing: preprocess, answer from the
+ * cache or the small model, and by the policy ask the full model now, queue
+ * the request for later, or keep the small model's answer.
+ */
 import { cacheKey } from '../../core/hash/input-hash';
 import type { ModelEntry } from '../../core/manifest';
 import { gate } from '../../core/math/gate';
@@ -31,11 +36,6 @@ export interface PredictorDeps {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/**
- * The two-phase path for one settled drawing: preprocess, answer from the
- * cache or the small model, and by the policy ask the full model now, queue
- * the request for later, or keep the small model's answer.
- */
 export class Predictor {
   private readonly modelId: string;
   private readonly preprocess: (raster: InkRaster) => Float32Array;

@@ -1,3 +1,7 @@
+/**
+ * Input hashes are stable, change with any one value and do not collide over
+ * similar inputs; cache keys differ between model versions.
+ */
 import { describe, expect, it } from 'vitest';
 import { cacheKey, inputHash } from './input-hash';
 

@@ -1,10 +1,10 @@
-import { z } from 'zod';
-
 /**
  * The model pack's manifest (public/models/manifest.json): what each model is,
  * where its file is, what goes in and out, how inputs are prepared, how well
  * it did on the held-out split and, for the edge model, when its gate fires.
  */
+import { z } from 'zod';
+
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
 const dimension = z.number().int().refine((d) => d === -1 || d > 0, 'expected a positive size or -1 for a variable axis');
 

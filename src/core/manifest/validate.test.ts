@@ -1,3 +1,7 @@
+/**
+ * Manifest validation accepts the committed manifest and refuses each kind of
+ * broken one with a message naming the field.
+ */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ManifestError, modelForRole, parseManifest } from './validate';

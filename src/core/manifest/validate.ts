@@ -1,3 +1,4 @@
+/** Turns manifest JSON into a checked Manifest, and finds the model that plays a role. */
 import type { z } from 'zod';
 import { InputError } from '../errors';
 import { KNOWN_PREPROCESSING_IDS } from '../preprocess';

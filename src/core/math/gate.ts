@@ -1,3 +1,4 @@
+/** The gate fires when the small model's top probability is below the threshold. */
 import { argmax } from './probabilities';
 
 export interface EdgeVerdict {
@@ -7,7 +8,6 @@ export interface EdgeVerdict {
   readonly escalate: boolean;
 }
 
-/** The gate fires when the small model's top probability is below the threshold. */
 export function gate(probabilities: ArrayLike<number>, threshold: number): EdgeVerdict {
   const label = argmax(probabilities);
   const confidence = probabilities[label] ?? 0;

@@ -1,3 +1,7 @@
+/**
+ * `softmax` sums to one, stays finite for huge logits and splits batches into
+ * rows; the gate fires below its threshold, not at or above it.
+ */
 import { describe, expect, it } from 'vitest';
 import { gate } from './gate';
 import { argmax, softmax, softmaxRows } from './probabilities';

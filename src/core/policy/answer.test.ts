@@ -1,3 +1,7 @@
+/**
+ * Answers: a verdict from probabilities, the cloud's verdict replacing the
+ * edge's, and when a cached answer may stand in for the models.
+ */
 import { describe, expect, it } from 'vitest';
 import { cacheAnswers, isRevision, verdictFrom, withCloudVerdict, type Answer } from './answer';
 

@@ -1,3 +1,7 @@
+/**
+ * Verdicts and answers: what each phase said about a drawing, what the app
+ * shows and keeps, and when a cached answer may be reused.
+ */
 import { argmax } from '../math/probabilities';
 import type { AnswerSource, InferenceMode } from './two-phase';
 

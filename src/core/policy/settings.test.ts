@@ -1,3 +1,7 @@
+/**
+ * Stored settings are read field by field against their defaults and bounds,
+ * and a threshold override wins over the manifest's.
+ */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, effectiveThreshold, parseSettings, SETTINGS_BOUNDS } from './settings';
 

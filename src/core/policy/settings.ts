@@ -1,3 +1,7 @@
+/**
+ * The user's settings (inference mode, gate threshold, cloud timeout, backend):
+ * their schema, defaults, and how stored values are read back.
+ */
 import { z } from 'zod';
 import { INFERENCE_MODES } from './two-phase';
 

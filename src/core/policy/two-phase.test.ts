@@ -1,3 +1,4 @@
+/** The two-phase policy: the next step for every mode, online and offline, and what happens when the cloud fails. */
 import { describe, expect, it } from 'vitest';
 import { gate } from '../math/gate';
 import { afterCloudFailure, isInferenceMode, nextStep, runsOnDevice, type InferenceMode } from './two-phase';

@@ -1,5 +1,3 @@
-import type { EdgeVerdict } from '../math/gate';
-
 /**
  * Which phase answers. Modes follow hybrid-inference practice:
  * - prefer_on_device: the edge answers; when its gate fires and the app is
@@ -9,6 +7,8 @@ import type { EdgeVerdict } from '../math/gate';
  *   meanwhile, and alone when offline (the request waits for the cloud).
  * - only_in_cloud: the cloud alone; offline, the request waits.
  */
+import type { EdgeVerdict } from '../math/gate';
+
 export const INFERENCE_MODES = ['prefer_on_device', 'only_on_device', 'prefer_in_cloud', 'only_in_cloud'] as const;
 export type InferenceMode = (typeof INFERENCE_MODES)[number];
 export type AnswerSource = 'edge' | 'cloud' | 'cache';

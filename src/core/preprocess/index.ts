@@ -1,3 +1,7 @@
+/**
+ * Entry point of preprocessing: a model's input preparation, looked up by the
+ * id its manifest names, and the raster helpers.
+ */
 import { InputError } from '../errors';
 import { MNIST_COM_ID, preprocessMnistCom } from './mnist-com';
 import type { InkRaster } from './raster';

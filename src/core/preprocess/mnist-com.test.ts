@@ -1,3 +1,8 @@
+/**
+ * The MNIST normalization of drawings: empty or non-finite input is refused,
+ * the size, position and pen width of the ink are normalized away, and RGBA
+ * reads as ink either way round.
+ */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors';
 import { inkBounds, preprocessMnistCom } from './mnist-com';

@@ -1,13 +1,13 @@
-import { InputError } from '../errors';
-import type { InkRaster } from './raster';
-import { resampleArea, type Rect } from './resample';
-
 /**
  * `mnist-28x28-com`: the normalization of the original MNIST digits.
  * Crop to the ink, fit the longer side into 20 px keeping the aspect ratio,
  * then place the result in a 28x28 field with its centre of mass at the centre.
  * Output: 784 values in 0..1, row-major, ink = 1.
  */
+import { InputError } from '../errors';
+import type { InkRaster } from './raster';
+import { resampleArea, type Rect } from './resample';
+
 export const MNIST_COM_ID = 'mnist-28x28-com';
 export const FIELD = 28;
 export const BOX = 20;

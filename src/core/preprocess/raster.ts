@@ -1,3 +1,7 @@
+/**
+ * Ink rasters: how a drawing from any source (a canvas, a PNG, raw values)
+ * becomes the input that preprocessing reads.
+ */
 import { InputError } from '../errors';
 
 /**

@@ -1,3 +1,4 @@
+/** Area resampling keeps the mean ink when shrinking, at fractional scales, and when enlarging. */
 import { describe, expect, it } from 'vitest';
 import { resampleArea } from './resample';
 

@@ -1,7 +1,7 @@
+/** Downloads a file whole, reporting progress as it arrives, so a first visit can show it. */
 import { DECODED_LENGTH_HEADER } from '../../core/api/headers';
 import type { DownloadKind, DownloadProgress } from '../protocol';
 
-/** Downloads a file whole, reporting progress as it arrives, so a first visit can show it. */
 export async function download(url: string, kind: DownloadKind, report: (progress: DownloadProgress) => void): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`${kind} download failed: ${url} answered ${response.status}`);

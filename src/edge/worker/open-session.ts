@@ -1,3 +1,9 @@
+/**
+ * Loads the chosen onnxruntime-web build and opens the model on it. The
+ * runtime binary and the model come from the app's own origin. onnxruntime
+ * then compiles the binary by streaming it from its URL, which lets the
+ * browser keep the compiled code for the next visit.
+ */
 import type { InferenceSession } from 'onnxruntime-web/wasm';
 import type { DownloadProgress, InitRequest } from '../protocol';
 import { download } from './download';
@@ -14,12 +20,6 @@ async function ensureRuntime(url: string, report: (progress: DownloadProgress) =
   await download(url, 'runtime', report);
 }
 
-/**
- * Loads the chosen onnxruntime-web build and opens the model on it. The
- * runtime binary and the model come from the app's own origin. onnxruntime
- * then compiles the binary by streaming it from its URL, which lets the
- * browser keep the compiled code for the next visit.
- */
 export async function openSession(request: InitRequest, report: (progress: DownloadProgress) => void): Promise<{ ort: Ort; session: InferenceSession }> {
   const runtime = RUNTIMES[request.backend];
   if (request.backend === 'webgpu' && !(await navigator.gpu?.requestAdapter())) {

@@ -1,7 +1,7 @@
+/** Small float ONNX classifiers built from scratch, to test the quantizer on graphs other than ours. */
 import { seededRandom } from '../../../training/data/random';
 import { DataType, encodeModel, intAttribute, node, onnx, tensorProto, type Onnx } from '../../onnx/onnx-model';
 
-/** Small float ONNX classifiers built from scratch, to test the quantizer on graphs other than ours. */
 function weights(count: number, seed: number, scale = 0.5): Float32Array {
   const random = seededRandom(seed);
   return Float32Array.from({ length: count }, () => (random() * 2 - 1) * scale);
