@@ -94,5 +94,8 @@ export default tseslint.config(
   // Benchmarks spawn the server and reuse test support, but still never import server/.
   zone(['tools/bench/**/*.ts'], ['server'], 'tools/ never imports server/', { ignores: [], production: false }),
   zone(['training/**/*.ts'], ['server', 'test', 'e2e'], 'training/ never imports server/, nor test support'),
-  zone(['training/**/*.test.ts', 'tools/**/*.test.ts', 'tools/**/testing/**/*.ts'], ['server'], 'tools/ and training/ never import server/', { ignores: [], production: false }),
+  zone(['training/**/*.test.ts', 'tools/**/*.test.ts', 'tools/**/testing/**/*.ts'], ['server'], 'tools/ and training/ never import server/', {
+    ignores: [],
+    production: false,
+  }),
 );

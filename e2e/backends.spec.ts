@@ -30,7 +30,11 @@ async function edgeReadings(browser: Browser, backend: 'wasm' | 'webgpu') {
   const digits = Object.keys(DIGIT_STROKES).map(Number);
   for (const digit of digits) await drawDigit(page, digit);
   const readings = await page.evaluate(async (count) => {
-    const app = (window as unknown as { digitsApp: { store: { history: { recent(n: number): Promise<{ answer: { verdict: { label: string; probabilities: number[] } } }[]> } } } }).digitsApp;
+    const app = (
+      window as unknown as {
+        digitsApp: { store: { history: { recent(n: number): Promise<{ answer: { verdict: { label: string; probabilities: number[] } } }[]> } } };
+      }
+    ).digitsApp;
     return (await app.store.history.recent(count)).reverse().map((e) => e.answer.verdict);
   }, digits.length);
   await context.close();

@@ -45,8 +45,17 @@ test('the service worker controls the page, precaches phase one and never answer
     }
     return urls;
   });
-  for (const expected of [/^\/index\.html$/, /^\/models\/manifest\.json$/, /^\/models\/digits-small\/.+\.onnx$/, /^\/assets\/ort-wasm-simd-threaded-.+\.wasm$/, /^\/assets\/edge\.worker-.+\.js$/]) {
-    expect(cached.some((url) => expected.test(url)), `precached: ${expected}`).toBe(true);
+  for (const expected of [
+    /^\/index\.html$/,
+    /^\/models\/manifest\.json$/,
+    /^\/models\/digits-small\/.+\.onnx$/,
+    /^\/assets\/ort-wasm-simd-threaded-.+\.wasm$/,
+    /^\/assets\/edge\.worker-.+\.js$/,
+  ]) {
+    expect(
+      cached.some((url) => expected.test(url)),
+      `precached: ${expected}`,
+    ).toBe(true);
   }
   // Neither the full model, the WebGPU runtime nor the benchmark's harness is on the device.
   expect(cached.filter((url) => url.includes('digits-full') || url.includes('asyncify') || url.includes('bench'))).toEqual([]);
@@ -54,7 +63,12 @@ test('the service worker controls the page, precaches phase one and never answer
 
   // Offline, the API fails as the network does: it is not served from any cache.
   await context.setOffline(true);
-  const api = await page.evaluate(async () => fetch('/v2/health/ready').then((r) => r.status, () => 'network error'));
+  const api = await page.evaluate(async () =>
+    fetch('/v2/health/ready').then(
+      (r) => r.status,
+      () => 'network error',
+    ),
+  );
   expect(api).toBe('network error');
 });
 

@@ -45,7 +45,13 @@ test('a drawing the small model is unsure of is answered by the full model in th
 test('a confident drawing never calls the cloud', async ({ page, request }) => {
   const keys = watchCloudKeys(page);
   const before = await predictCalls(request, cloudModel);
-  await drawAndSettle(page, [[[120, 70], [150, 40], [150, 245]]]);
+  await drawAndSettle(page, [
+    [
+      [120, 70],
+      [150, 40],
+      [150, 245],
+    ],
+  ]);
   expect(await shownAnswer(page)).toEqual({ label: '1', source: 'edge', status: 'final' });
   expect(keys).toEqual([]);
   expect(await predictCalls(request, cloudModel)).toBe(before);

@@ -44,7 +44,12 @@ const ConfigSchema = z.object({
   INTRA_OP_SPINNING: flag.default(true),
   CORS_ORIGINS: z
     .string()
-    .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins such as https://example.com' })))
     .default([]),
 });

@@ -105,7 +105,9 @@ try {
   console.log('\nfirst prediction, ms after navigation start; bytes the server sent on the first visit');
   console.log('backend   first visit   offline repeat   to first prediction   with precache');
   for (const [backend, { visit: v }] of results) {
-    console.log(`${backend.padEnd(8)} ${ms(v.firstVisitMs).padStart(12)} ${ms(v.offlineRepeatMs).padStart(16)} ${mb(v.bytesToFirstPrediction).padStart(21)} ${mb(v.bytesWithPrecache).padStart(15)}`);
+    console.log(
+      `${backend.padEnd(8)} ${ms(v.firstVisitMs).padStart(12)} ${ms(v.offlineRepeatMs).padStart(16)} ${mb(v.bytesToFirstPrediction).padStart(21)} ${mb(v.bytesWithPrecache).padStart(15)}`,
+    );
   }
 } finally {
   await server.app.close();

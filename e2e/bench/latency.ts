@@ -41,7 +41,10 @@ interface Bench {
 export async function openHarness(page: Page, url: string, runs: number): Promise<{ backend: string; threads: number }> {
   await page.goto(url);
   const ready = await page.evaluate(() => (window as unknown as { digitsBench: Bench }).digitsBench.ready());
-  await page.evaluate(([digits, count]) => (window as unknown as { digitsBench: Bench }).digitsBench.prepare(digits, count), [Object.values(DIGIT_STROKES), runs] as const);
+  await page.evaluate(([digits, count]) => (window as unknown as { digitsBench: Bench }).digitsBench.prepare(digits, count), [
+    Object.values(DIGIT_STROKES),
+    runs,
+  ] as const);
   return ready;
 }
 

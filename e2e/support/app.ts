@@ -66,9 +66,13 @@ export async function shownAnswer(page: Page): Promise<{ label: string; source: 
 
 /** Resolves once a service worker controls the page and has finished precaching. */
 export async function waitForServiceWorker(page: Page): Promise<void> {
-  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated' && navigator.serviceWorker.controller !== null, null, {
-    timeout: 60_000,
-  });
+  await page.waitForFunction(
+    async () => (await navigator.serviceWorker.ready).active?.state === 'activated' && navigator.serviceWorker.controller !== null,
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
 }
 
 /** Sets the app's settings before its scripts run (they are read once at start). */

@@ -57,7 +57,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.app.close());
 
-const operations = () => Object.entries(doc.paths).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
 const operation = (key: string): Operation => {
   const found = operations().find((o) => o.key === key);
   if (!found) throw new Error(`the document has no operation ${key}`);
@@ -95,14 +96,22 @@ describe('the API document', () => {
   });
 
   it('lists exactly the API operations', () => {
-    expect(operations().map((o) => o.key).sort()).toEqual([...DOCUMENTED].sort());
+    expect(
+      operations()
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual([...DOCUMENTED].sort());
   });
 
   it('documents every route Fastify registered, and only the document, the docs page and the static app are hidden', () => {
     const visible = registered.filter((r) => !isHidden(r));
     const heads = visible.filter((r) => methodsOf(r).includes('HEAD'));
     // HEAD twins Fastify adds for GET routes are not operations of their own.
-    for (const head of heads) expect(visible.some((r) => methodsOf(r).includes('GET') && r.url === head.url), `HEAD ${head.url}`).toBe(true);
+    for (const head of heads)
+      expect(
+        visible.some((r) => methodsOf(r).includes('GET') && r.url === head.url),
+        `HEAD ${head.url}`,
+      ).toBe(true);
     const asDocumented = visible
       .filter((r) => !methodsOf(r).includes('HEAD'))
       .flatMap((r) => {
@@ -113,7 +122,8 @@ describe('the API document', () => {
       });
     expect(asDocumented.sort()).toEqual([...DOCUMENTED].sort());
     // Each documented operation is found by Fastify's router under its registered URL.
-    for (const route of visible) for (const method of methodsOf(route)) expect(server.app.hasRoute({ method, url: route.url }), `${method} ${route.url}`).toBe(true);
+    for (const route of visible)
+      for (const method of methodsOf(route)) expect(server.app.hasRoute({ method, url: route.url }), `${method} ${route.url}`).toBe(true);
 
     const hidden = [...new Set(registered.filter(isHidden).map((r) => r.url))];
     expect(hidden.filter((url) => url !== '/openapi.json' && url !== '/*' && !url.startsWith('/docs'))).toEqual([]);
@@ -154,13 +164,18 @@ describe('the API document', () => {
   });
 
   it('documents the `:predict` routes with the model and version as path parameters', () => {
-    const params = (key: string) => operation(key).parameters?.filter((p) => p.in === 'path').map((p) => [p.name, p.required]);
+    const params = (key: string) =>
+      operation(key)
+        .parameters?.filter((p) => p.in === 'path')
+        .map((p) => [p.name, p.required]);
     expect(params('POST /v1/models/{model}:predict')).toEqual([['model', true]]);
     expect(params('POST /v1/models/{model}/versions/{version}:predict')?.sort()).toEqual([
       ['model', true],
       ['version', true],
     ]);
-    expect(operation('POST /v1/models/{model}:predict').requestBody?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/PredictRequest' });
+    expect(operation('POST /v1/models/{model}:predict').requestBody?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/PredictRequest',
+    });
   });
 });
 

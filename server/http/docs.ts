@@ -21,7 +21,9 @@ export interface OpenApiAlias {
 
 type ApiDocument = Exclude<ReturnType<FastifyInstance['swagger']>, string>;
 
-const errorTable = (Object.keys(ERROR_CATALOG) as ErrorCode[]).map((code) => `| ${code} | ${ERROR_CATALOG[code].status} | ${ERROR_CATALOG[code].meaning} |`).join('\n');
+const errorTable = (Object.keys(ERROR_CATALOG) as ErrorCode[])
+  .map((code) => `| ${code} | ${ERROR_CATALOG[code].status} | ${ERROR_CATALOG[code].meaning} |`)
+  .join('\n');
 
 const DESCRIPTION = `The cloud half of a two-phase edge/cloud inference app: the Open Inference Protocol (KServe V2 REST), a keyed prediction API, model administration and metrics.
 

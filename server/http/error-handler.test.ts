@@ -43,7 +43,10 @@ afterAll(() => server.app.close());
 const inject = (options: InjectOptions) => server.app.inject(options);
 
 /** The answer's status and body, checked to be exactly {error, code} with the catalog's status for the code. */
-function expectError(response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, code: ErrorCode): { error: string; code: string } {
+function expectError(
+  response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
+  code: ErrorCode,
+): { error: string; code: string } {
   const body = response.json() as { error: string; code: string };
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   expect(Object.keys(body).sort()).toEqual(['code', 'error']);

@@ -37,7 +37,7 @@ describe('over real HTTP', () => {
     const expected = new Map(inputs.map((input, i) => [input.key, Array.from(softmax(direct[i] ?? []))]));
     // 250 requests of one to three instances each, all in flight at once.
     const requests: { key: string; pixels: number[] }[][] = [];
-    for (let i = 0; i < inputs.length; ) {
+    for (let i = 0; i < inputs.length;) {
       const size = 1 + (requests.length % 3);
       requests.push(inputs.slice(i, i + size));
       i += size;

@@ -48,7 +48,7 @@ export class ServerMetrics {
   });
   readonly queueDepth = new Gauge({
     name: 'inference_queue_rows',
-    help: 'Rows waiting in a model\'s batching queue',
+    help: "Rows waiting in a model's batching queue",
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
   });

@@ -76,7 +76,13 @@ const CASES: readonly Case[] = [
     schema: ModelMetadata,
     expected: { name: 'digits-small', inputs: [{ name: 'pixels', datatype: 'FP32', shape: [-1, 1, 28, 28] }] },
   },
-  { operation: 'GET /v2/models/{model}/ready', what: 'model readiness', request: { url: '/v2/models/digits-full/ready' }, schema: ModelReady, expected: { name: 'digits-full', version: '1', ready: true } },
+  {
+    operation: 'GET /v2/models/{model}/ready',
+    what: 'model readiness',
+    request: { url: '/v2/models/digits-full/ready' },
+    schema: ModelReady,
+    expected: { name: 'digits-full', version: '1', ready: true },
+  },
   {
     operation: 'GET /v2/models/{model}/versions/{version}/ready',
     what: 'model version readiness',
@@ -108,7 +114,10 @@ const CASES: readonly Case[] = [
   {
     operation: PREDICT,
     what: 'predict, serving_default, a PNG instance',
-    request: post('/v1/models/digits-full:predict', { signature: 'serving_default', instances: [{ key: 'png', image: encodePngBase64(280, 280, drawnRgba(4)), ink: 'dark-on-light' }] }),
+    request: post('/v1/models/digits-full:predict', {
+      signature: 'serving_default',
+      instances: [{ key: 'png', image: encodePngBase64(280, 280, drawnRgba(4)), ink: 'dark-on-light' }],
+    }),
     schema: PredictResponse,
     expected: { signature: 'serving_default' },
   },
@@ -213,13 +222,33 @@ describe('error answers parse strictly as ErrorBody', () => {
     ['an unknown version', { url: '/v2/models/digits-full/versions/9/ready' }, 404, 'VERSION_NOT_FOUND'],
     ['an unknown route', { url: '/v3' }, 404, 'NOT_FOUND'],
     ['a wrong verb', post('/v1/models/digits-full:classify', { instances: [{ key: 'a', pixels: drawnPixels(1) }] }), 404, 'NOT_FOUND'],
-    ['an unknown signature', post('/v1/models/digits-full:predict', { signature: 'nope', instances: [{ key: 'a', pixels: drawnPixels(1) }] }), 400, 'INVALID_REQUEST'],
+    [
+      'an unknown signature',
+      post('/v1/models/digits-full:predict', { signature: 'nope', instances: [{ key: 'a', pixels: drawnPixels(1) }] }),
+      400,
+      'INVALID_REQUEST',
+    ],
     ['a bad tensor', post('/v2/models/digits-full/infer', { inputs: [{ ...tensor([1]), datatype: 'INT8' }] }), 400, 'INVALID_REQUEST'],
     ['an image that is not a PNG', post('/v1/models/digits-full:predict', { instances: [{ key: 'a', image: 'bm90IGEgcG5n' }] }), 400, 'INVALID_IMAGE'],
-    ['broken JSON', { method: 'POST', url: '/v2/models/digits-full/infer', headers: { 'content-type': 'application/json' }, payload: '{' }, 400, 'INVALID_JSON'],
-    ['a text body', { method: 'POST', url: '/v2/models/digits-full/infer', headers: { 'content-type': 'text/plain' }, payload: 'x' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'broken JSON',
+      { method: 'POST', url: '/v2/models/digits-full/infer', headers: { 'content-type': 'application/json' }, payload: '{' },
+      400,
+      'INVALID_JSON',
+    ],
+    [
+      'a text body',
+      { method: 'POST', url: '/v2/models/digits-full/infer', headers: { 'content-type': 'text/plain' }, payload: 'x' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['an admin load without the token', { method: 'POST', url: '/v2/repository/models/digits-full/load' }, 401, 'UNAUTHORIZED'],
-    ['an admin load of a model the manifest lacks', { method: 'POST', url: '/v2/repository/models/nope/load', headers: { authorization: `Bearer ${TOKEN}` } }, 404, 'MODEL_NOT_FOUND'],
+    [
+      'an admin load of a model the manifest lacks',
+      { method: 'POST', url: '/v2/repository/models/nope/load', headers: { authorization: `Bearer ${TOKEN}` } },
+      404,
+      'MODEL_NOT_FOUND',
+    ],
   ] as [string, InjectOptions, number, ErrorCode][])('%s', async (_what, request, status, code) => {
     const response = await server.app.inject(request);
     expect(response.statusCode).toBe(status);

@@ -7,7 +7,12 @@ describe('/metrics', () => {
   it('reports requests by route, model and outcome, and batches, in Prometheus text', async () => {
     const { app } = await readyServer();
     const predict = (payload: object) => app.inject({ method: 'POST', url: '/v1/models/digits-full:predict', payload });
-    await predict({ instances: [{ key: 'a', pixels: drawnPixels(1) }, { key: 'b', pixels: drawnPixels(2) }] });
+    await predict({
+      instances: [
+        { key: 'a', pixels: drawnPixels(1) },
+        { key: 'b', pixels: drawnPixels(2) },
+      ],
+    });
     await predict({ instances: [{ key: 'a', pixels: [2] }] });
     await app.inject({ url: '/v2/models/nope' });
     const response = await app.inject({ url: '/metrics' });

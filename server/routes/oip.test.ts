@@ -76,7 +76,7 @@ describe('Open Inference Protocol: infer', () => {
     return [Array.from({ length: 28 }, (_, y) => px.slice(y * 28, (y + 1) * 28))];
   });
 
-  it('answers flat data with the model\'s logits, echoing the id', async () => {
+  it("answers flat data with the model's logits, echoing the id", async () => {
     const response = await infer('/v2/models/digits-full/infer', { id: 'req-42', inputs: [tensor(flat, [2, 1, 28, 28])] });
     expect(response.statusCode).toBe(200);
     const body = response.json();

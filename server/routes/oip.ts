@@ -46,8 +46,16 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
     };
   };
   const metadataResponse = { 200: ModelMetadata, ...ERROR_RESPONSES };
-  app.get('/v2/models/:model', { schema: { tags, summary: "Model metadata (the newest version's tensors)", params: ModelParams, response: metadataResponse } }, metadata);
-  app.get('/v2/models/:model/versions/:version', { schema: { tags, summary: 'Model version metadata', params: VersionParams, response: metadataResponse } }, metadata);
+  app.get(
+    '/v2/models/:model',
+    { schema: { tags, summary: "Model metadata (the newest version's tensors)", params: ModelParams, response: metadataResponse } },
+    metadata,
+  );
+  app.get(
+    '/v2/models/:model/versions/:version',
+    { schema: { tags, summary: 'Model version metadata', params: VersionParams, response: metadataResponse } },
+    metadata,
+  );
 
   const ready = async (request: { params: { model: string; version?: string } }) => {
     const model = registry.resolve(request.params.model, request.params.version);
@@ -55,7 +63,11 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
   };
   const readyResponse = { 200: ModelReady, ...ERROR_RESPONSES };
   app.get('/v2/models/:model/ready', { schema: { tags, summary: 'Model readiness', params: ModelParams, response: readyResponse } }, ready);
-  app.get('/v2/models/:model/versions/:version/ready', { schema: { tags, summary: 'Model version readiness', params: VersionParams, response: readyResponse } }, ready);
+  app.get(
+    '/v2/models/:model/versions/:version/ready',
+    { schema: { tags, summary: 'Model version readiness', params: VersionParams, response: readyResponse } },
+    ready,
+  );
 
   const infer = async (request: { params: { model: string; version?: string }; body: unknown }) => {
     const model = registry.resolve(request.params.model, request.params.version);

@@ -42,8 +42,7 @@ describe('under overload', () => {
 
   it('limits explain on its own, so it cannot take over the cheap path', async () => {
     const { app } = await readyServer({ EXPLAIN_CONCURRENCY: '1', EXPLAIN_MAX_WAITING: '0' });
-    const send = (key: string, signature?: string) =>
-      app.inject({ method: 'POST', url: '/v1/models/digits-full:predict', payload: body(key, signature) });
+    const send = (key: string, signature?: string) => app.inject({ method: 'POST', url: '/v1/models/digits-full:predict', payload: body(key, signature) });
     const [first, second, cheap] = await Promise.all([send('a', 'explain'), send('b', 'explain'), send('c')]);
     expect([first?.statusCode, second?.statusCode].sort()).toEqual([200, 429]);
     const refused = first?.statusCode === 429 ? first : second;

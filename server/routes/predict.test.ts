@@ -15,8 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.app.close());
 
-const predict = (payload: unknown, url = '/v1/models/digits-full:predict') =>
-  server.app.inject({ method: 'POST', url, payload: payload as object });
+const predict = (payload: unknown, url = '/v1/models/digits-full:predict') => server.app.inject({ method: 'POST', url, payload: payload as object });
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 describe('keyed predictions', () => {
@@ -87,18 +86,48 @@ describe('keyed predictions refuse bad requests, naming the problem', () => {
   const good = () => ({ key: 'k', pixels: drawnPixels(5) });
   it.each([
     ['a repeated key', { instances: [good(), good()] }, /instances\[1\]\.key "k" is repeated/, 'INVALID_REQUEST'],
-    ['too many instances', { instances: Array.from({ length: 13 }, (_, i) => ({ ...good(), key: `k${i}` })) }, /13 instances in one request; the limit for signature "serving_default" is 12/, 'TOO_MANY_INSTANCES'],
-    ['too many to explain', { signature: 'explain', instances: [1, 2, 3].map((i) => ({ ...good(), key: `k${i}` })) }, /the limit for signature "explain" is 2/, 'TOO_MANY_INSTANCES'],
-    ['an unknown signature', { signature: 'fast', instances: [good()] }, /unknown signature "fast"; known: serving_default, logits, explain/, 'INVALID_REQUEST'],
+    [
+      'too many instances',
+      { instances: Array.from({ length: 13 }, (_, i) => ({ ...good(), key: `k${i}` })) },
+      /13 instances in one request; the limit for signature "serving_default" is 12/,
+      'TOO_MANY_INSTANCES',
+    ],
+    [
+      'too many to explain',
+      { signature: 'explain', instances: [1, 2, 3].map((i) => ({ ...good(), key: `k${i}` })) },
+      /the limit for signature "explain" is 2/,
+      'TOO_MANY_INSTANCES',
+    ],
+    [
+      'an unknown signature',
+      { signature: 'fast', instances: [good()] },
+      /unknown signature "fast"; known: serving_default, logits, explain/,
+      'INVALID_REQUEST',
+    ],
     ['no key', { instances: [{ pixels: drawnPixels(5) }] }, /instances\[0\]\.key must be a non-empty string/, 'INVALID_REQUEST'],
     ['a numeric key', { instances: [{ key: 7, pixels: drawnPixels(5) }] }, /instances\[0\]\.key must be a non-empty string/, 'INVALID_REQUEST'],
     ['pixels and image', { instances: [{ ...good(), image: 'iVBO' }] }, /exactly one of "pixels" or "image"/, 'INVALID_REQUEST'],
-    ['a pixel out of range', { instances: [{ key: 'k', pixels: [...drawnPixels(5).slice(0, 783), 1.5] }] }, /instances\[0\]\.pixels\[783\] must be a number in 0\.\.1, got 1\.5/, 'INVALID_REQUEST'],
+    [
+      'a pixel out of range',
+      { instances: [{ key: 'k', pixels: [...drawnPixels(5).slice(0, 783), 1.5] }] },
+      /instances\[0\]\.pixels\[783\] must be a number in 0\.\.1, got 1\.5/,
+      'INVALID_REQUEST',
+    ],
     ['too few pixels', { instances: [{ key: 'k', pixels: [0, 1] }] }, /pixels has 2 values; model digits-full takes 784 \(1x28x28\)/, 'INVALID_REQUEST'],
     ['text that is not base64', { instances: [{ key: 'k', image: 'not base64!' }] }, /instances\[0\]\.image is not base64/, 'INVALID_IMAGE'],
-    ['base64 that is not a PNG', { instances: [{ key: 'k', image: Buffer.from('GIF89a-and-more-bytes-here').toString('base64') }] }, /is not a PNG image/, 'INVALID_IMAGE'],
+    [
+      'base64 that is not a PNG',
+      { instances: [{ key: 'k', image: Buffer.from('GIF89a-and-more-bytes-here').toString('base64') }] },
+      /is not a PNG image/,
+      'INVALID_IMAGE',
+    ],
     ['an empty drawing', { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)) }] }, /the drawing is empty/, 'INVALID_IMAGE'],
-    ['an unknown ink', { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)), ink: 'red' }] }, /ink must be one of dark-on-light, light-on-dark/, 'INVALID_REQUEST'],
+    [
+      'an unknown ink',
+      { instances: [{ key: 'k', image: encodePngBase64(8, 8, new Uint8Array(256).fill(255)), ink: 'red' }] },
+      /ink must be one of dark-on-light, light-on-dark/,
+      'INVALID_REQUEST',
+    ],
     ['an unknown field', { instances: [{ ...good(), label: '5' }] }, /instances\[0\] has unknown field\(s\) "label"/, 'INVALID_REQUEST'],
     ['an unknown top-level field', { instances: [good()], deadline: 5 }, /unknown field\(s\) "deadline"/, 'INVALID_REQUEST'],
     ['no instances', { signature: 'logits' }, /"instances" must be an array/, 'INVALID_REQUEST'],

@@ -44,7 +44,8 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     }
     const { instances, signature: rawSignature, ...rest } = body;
     const extra = Object.keys(rest);
-    if (extra.length > 0) throw new ServiceError('INVALID_REQUEST', `unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}; expected "instances" and "signature"`);
+    if (extra.length > 0)
+      throw new ServiceError('INVALID_REQUEST', `unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}; expected "instances" and "signature"`);
     const signature = parseSignature(rawSignature);
     const limit = signature === 'explain' ? config.explain.maxInstances : config.maxInstances;
     const parsed = parseInstances(instances, model, limit, signature);

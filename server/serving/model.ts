@@ -57,7 +57,9 @@ function checkTensors(kind: 'input' | 'output', expected: readonly TensorSpec[],
   expected.forEach((spec, i) => {
     const shape = (actual[i]?.shape ?? []).map((d) => (typeof d === 'number' && d >= 0 ? d : -1));
     if (actual[i]?.type !== 'float32' || JSON.stringify(shape) !== JSON.stringify(spec.shape)) {
-      throw loadFailed(`${where}: ${kind} "${spec.name}" is ${actual[i]?.type} ${JSON.stringify(shape)}, the manifest says float32 ${JSON.stringify(spec.shape)}`);
+      throw loadFailed(
+        `${where}: ${kind} "${spec.name}" is ${actual[i]?.type} ${JSON.stringify(shape)}, the manifest says float32 ${JSON.stringify(spec.shape)}`,
+      );
     }
   });
 }

@@ -57,7 +57,12 @@ describe('a registry made from plain settings', () => {
     expect(registry.versions('digits-small')).toEqual(['1']);
     expect(registry.versions('nope')).toEqual([]);
     expect(registry.has('digits-full')).toBe(true);
-    expect(registry.all().map((m) => `${m.entry.name}@${m.entry.version}`).sort()).toEqual(['digits-full@1', 'digits-small@1']);
+    expect(
+      registry
+        .all()
+        .map((m) => `${m.entry.name}@${m.entry.version}`)
+        .sort(),
+    ).toEqual(['digits-full@1', 'digits-small@1']);
   });
 
   it('describes the model it resolves', () => {
@@ -178,7 +183,8 @@ describe('errors carry catalog codes', () => {
 
 describe('the import graph of server/serving', () => {
   const root = resolve('.');
-  const SPECIFIER = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g;
+  const SPECIFIER =
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g;
 
   /** Resolves a relative specifier as tsx would: as written, or with .ts, or as a folder's index. */
   function resolveFile(from: string, specifier: string): string {
@@ -213,7 +219,9 @@ describe('the import graph of server/serving', () => {
     expect(entries).toContain(resolve('server/serving/registry.ts'));
     const { files, packages } = walk(entries);
     // The walk follows the model runtime into its worker thread.
-    expect([...files].map((f) => relative(root, f))).toEqual(expect.arrayContaining(['server/serving/model.ts', 'server/serving/inference/keyed.ts', 'src/core/api/errors.ts']));
+    expect([...files].map((f) => relative(root, f))).toEqual(
+      expect.arrayContaining(['server/serving/model.ts', 'server/serving/inference/keyed.ts', 'src/core/api/errors.ts']),
+    );
     expect([...files].some((f) => relative(root, f).startsWith('tools/onnx/'))).toBe(true);
 
     const web = [...packages].filter(([name]) => name === 'fastify' || name.startsWith('fastify-') || name.startsWith('@fastify/'));
@@ -226,7 +234,13 @@ describe('the import graph of server/serving', () => {
 
   it('would notice an import of Fastify', () => {
     // The walk's pattern reads the import forms the code uses.
-    const forms = ["import Fastify from 'fastify';", "import type { FastifyInstance } from 'fastify';", "export { x } from '@fastify/static';", "const m = await import('fastify');", "import 'fastify-plugin';"];
+    const forms = [
+      "import Fastify from 'fastify';",
+      "import type { FastifyInstance } from 'fastify';",
+      "export { x } from '@fastify/static';",
+      "const m = await import('fastify');",
+      "import 'fastify-plugin';",
+    ];
     for (const form of forms) expect([...form.matchAll(SPECIFIER)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4])).toHaveLength(1);
   });
 });

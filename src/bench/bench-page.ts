@@ -20,7 +20,7 @@ const read = ({ context, strokes }: PadDrawing) => readPad(context, strokes);
 const bench = {
   /** Resolves once phase one is up, with its backend and thread count. */
   async ready(timeoutMs = 60_000): Promise<{ backend: string; threads: number }> {
-    for (const deadline = performance.now() + timeoutMs; performance.now() < deadline; ) {
+    for (const deadline = performance.now() + timeoutMs; performance.now() < deadline;) {
       const handle = app();
       if (handle?.phaseOne && handle.predictor) return { backend: handle.phaseOne.init.backend, threads: handle.phaseOne.init.threads };
       await new Promise((r) => setTimeout(r, 20));

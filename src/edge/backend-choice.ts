@@ -58,7 +58,11 @@ async function deviceKey(model: ModelEntry): Promise<string> {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Infinity;
 
 /** Runs both backends on the same inputs: do they agree, and which is faster? */
-async function probe(model: ModelEntry, wasm: EdgeClient, webgpu: EdgeClient): Promise<{ agreed: boolean; difference: number; medianMs: Record<Backend, number> }> {
+async function probe(
+  model: ModelEntry,
+  wasm: EdgeClient,
+  webgpu: EdgeClient,
+): Promise<{ agreed: boolean; difference: number; medianMs: Record<Backend, number> }> {
   let difference = 0;
   let agreed = true;
   for (const input of probeInputs(model)) {
@@ -72,7 +76,10 @@ async function probe(model: ModelEntry, wasm: EdgeClient, webgpu: EdgeClient): P
   const input = probeInputs(model)[0] ?? new Float32Array(784);
   // Alternate, so a noisy moment on the machine hits both backends alike.
   for (let round = 0; round < PROBE_ROUNDS; round++) {
-    for (const [backend, client] of [['wasm', wasm], ['webgpu', webgpu]] as const) {
+    for (const [backend, client] of [
+      ['wasm', wasm],
+      ['webgpu', webgpu],
+    ] as const) {
       const started = performance.now();
       await client.run(input);
       times[backend].push(performance.now() - started);

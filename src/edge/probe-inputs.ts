@@ -12,8 +12,14 @@ const SHAPES: readonly (readonly Segment[])[] = [
     return [48 + 22 * Math.cos(a), 48 + 32 * Math.sin(a), 48 + 22 * Math.cos(b), 48 + 32 * Math.sin(b)];
   }),
   [[50, 12, 46, 84]],
-  [[20, 20, 76, 76], [76, 20, 20, 76]],
-  [[20, 18, 76, 18], [76, 18, 40, 84]],
+  [
+    [20, 20, 76, 76],
+    [76, 20, 20, 76],
+  ],
+  [
+    [20, 18, 76, 18],
+    [76, 18, 40, 84],
+  ],
 ];
 
 function draw(segments: readonly Segment[], size = 96, radius = 5): Float32Array {

@@ -16,7 +16,6 @@ export interface InitRequest {
   readonly threads: number;
 }
 
-
 export interface InitResult {
   readonly backend: Backend;
   readonly threads: number;

@@ -18,7 +18,13 @@ const PROBES = [
   'training/pack/probe.ts',
 ];
 // The probes exist only as text: let the type-aware parser take them into a default project.
-const eslint = new ESLint({ overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: PROBES, maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: PROBES.length } } } } });
+const eslint = new ESLint({
+  overrideConfig: {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: PROBES, maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: PROBES.length } },
+    },
+  },
+});
 
 async function problems(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
@@ -71,7 +77,8 @@ describe('type-checked rules', () => {
   });
 
   it('refuses a switch that misses a member of a union', async () => {
-    const code = "type Kind = 'load' | 'run' | 'release';\nexport function handle(kind: Kind): number {\n  switch (kind) {\n    case 'load':\n      return 1;\n    case 'run':\n      return 2;\n  }\n  return 0;\n}\n";
+    const code =
+      "type Kind = 'load' | 'run' | 'release';\nexport function handle(kind: Kind): number {\n  switch (kind) {\n    case 'load':\n      return 1;\n    case 'run':\n      return 2;\n  }\n  return 0;\n}\n";
     expect(await problems('server/serving/probe.ts', code)).toEqual([expect.stringMatching(/^@typescript-eslint\/switch-exhaustiveness-check: .*"release"/)]);
   });
 });

@@ -47,8 +47,7 @@ function edit(body: Json, path: readonly (string | number)[], value: unknown, re
   return copy;
 }
 
-const fieldName = (path: readonly (string | number)[]) =>
-  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}\\[${p}\\]` : s ? `${s}\\.${p}` : p), '');
+const fieldName = (path: readonly (string | number)[]) => path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}\\[${p}\\]` : s ? `${s}\\.${p}` : p), '');
 
 type Path = readonly (string | number)[];
 
@@ -75,13 +74,25 @@ function fieldCases(url: string, valid: Json, paths: readonly Path[], mention: (
     }
     // A missing field is named by its parent's message, or by its own name at the top.
     const parent = path.length > 1 ? path.slice(0, -1) : path;
-    cases.push({ name: `${url} without ${path.join('.')}`, url, payload: JSON.stringify(edit(valid, path, undefined, true)), contentType: 'application/json', mentions: mention(parent) });
+    cases.push({
+      name: `${url} without ${path.join('.')}`,
+      url,
+      payload: JSON.stringify(edit(valid, path, undefined, true)),
+      contentType: 'application/json',
+      mentions: mention(parent),
+    });
   }
   return cases;
 }
 
 export function fuzzCases(pixels: number[]): FuzzCase[] {
-  const predict: Json = { signature: 'serving_default', instances: [{ key: 'a', pixels }, { key: 'b', pixels }] };
+  const predict: Json = {
+    signature: 'serving_default',
+    instances: [
+      { key: 'a', pixels },
+      { key: 'b', pixels },
+    ],
+  };
   const infer: Json = { id: 'r', inputs: [{ name: 'pixels', shape: [1, 1, 28, 28], datatype: 'FP32', data: pixels }], outputs: [{ name: 'logits' }] };
   const anyOf = (...words: string[]) => new RegExp(words.join('|'));
 
@@ -96,7 +107,19 @@ export function fuzzCases(pixels: number[]): FuzzCase[] {
     ...fieldCases(
       INFER,
       infer,
-      [['inputs'], ['inputs', 0], ['inputs', 0, 'name'], ['inputs', 0, 'shape'], ['inputs', 0, 'shape', 0], ['inputs', 0, 'datatype'], ['inputs', 0, 'data'], ['inputs', 0, 'data', 5], ['outputs'], ['outputs', 0, 'name'], ['id']],
+      [
+        ['inputs'],
+        ['inputs', 0],
+        ['inputs', 0, 'name'],
+        ['inputs', 0, 'shape'],
+        ['inputs', 0, 'shape', 0],
+        ['inputs', 0, 'datatype'],
+        ['inputs', 0, 'data'],
+        ['inputs', 0, 'data', 5],
+        ['outputs'],
+        ['outputs', 0, 'name'],
+        ['id'],
+      ],
       (path) => {
         if (path[0] === 'inputs' && path.length === 1) return /"inputs"|inputs\[0\]/;
         if (path[0] === 'outputs') return /outputs/;
@@ -108,47 +131,129 @@ export function fuzzCases(pixels: number[]): FuzzCase[] {
 
   // Pixel arrays of the wrong length or with values out of range.
   for (const length of [0, 1, 783, 785, 2 * 784]) {
-    cases.push({ name: `pixels of length ${length}`, url: PREDICT, payload: JSON.stringify(edit(predict, ['instances', 0, 'pixels'], new Array(length).fill(0.5))), contentType: 'application/json', mentions: /instances\[0\]\.pixels/ });
+    cases.push({
+      name: `pixels of length ${length}`,
+      url: PREDICT,
+      payload: JSON.stringify(edit(predict, ['instances', 0, 'pixels'], new Array(length).fill(0.5))),
+      contentType: 'application/json',
+      mentions: /instances\[0\]\.pixels/,
+    });
   }
   for (const raw of ['1e999', '-1e999', '1.0000001', '-0.0000001', '2', '"0.5"']) {
     const payload = JSON.stringify(predict).replace(/"pixels":\[0(\.0+)?,/, `"pixels":[${raw},`);
-    if (payload !== JSON.stringify(predict)) cases.push({ name: `pixel ${raw}`, url: PREDICT, payload, contentType: 'application/json', mentions: /instances\[0\]\.pixels\[0\]/ });
+    if (payload !== JSON.stringify(predict))
+      cases.push({ name: `pixel ${raw}`, url: PREDICT, payload, contentType: 'application/json', mentions: /instances\[0\]\.pixels\[0\]/ });
   }
   for (const raw of ['1e999', '-1e999']) {
     const payload = JSON.stringify(infer).replace(/"data":\[0(\.0+)?,/, `"data":[${raw},`);
-    if (payload !== JSON.stringify(infer)) cases.push({ name: `infer value ${raw}`, url: INFER, payload, contentType: 'application/json', mentions: /inputs\[0\]\.data\[0\]/ });
+    if (payload !== JSON.stringify(infer))
+      cases.push({ name: `infer value ${raw}`, url: INFER, payload, contentType: 'application/json', mentions: /inputs\[0\]\.data\[0\]/ });
   }
 
   // Keys: repeated, too long, not text.
-  for (const [label, key] of [['repeated', 'b'], ['too long', 'k'.repeat(257)], ['number', 12], ['object', { a: 1 }]] as const) {
-    cases.push({ name: `key ${label}`, url: PREDICT, payload: JSON.stringify(edit(predict, ['instances', 0, 'key'], key)), contentType: 'application/json', mentions: /key/ });
+  for (const [label, key] of [
+    ['repeated', 'b'],
+    ['too long', 'k'.repeat(257)],
+    ['number', 12],
+    ['object', { a: 1 }],
+  ] as const) {
+    cases.push({
+      name: `key ${label}`,
+      url: PREDICT,
+      payload: JSON.stringify(edit(predict, ['instances', 0, 'key'], key)),
+      contentType: 'application/json',
+      mentions: /key/,
+    });
   }
 
   // Not JSON, or JSON that is not an object.
-  const notJson = ['{', '{"instances": }', '{"instances": [1,]}', "{'instances': []}", '{"instances": [NaN]}', '{"instances": Infinity}', 'instances=1', '\u0000', '{"a":1}}', '[', '"\\u12"'];
+  const notJson = [
+    '{',
+    '{"instances": }',
+    '{"instances": [1,]}',
+    "{'instances': []}",
+    '{"instances": [NaN]}',
+    '{"instances": Infinity}',
+    'instances=1',
+    '\u0000',
+    '{"a":1}}',
+    '[',
+    '"\\u12"',
+  ];
   const notObject = ['null', '[]', '"text"', '42', 'true', '[{"key":"a"}]'];
   for (const url of [PREDICT, INFER]) {
-    for (const text of notJson) cases.push({ name: `${url} raw ${JSON.stringify(text)}`, url, payload: text, contentType: 'application/json', mentions: anyOf('JSON', 'body', 'Unexpected', 'Bad control') });
-    for (const text of notObject) cases.push({ name: `${url} body ${text}`, url, payload: text, contentType: 'application/json', mentions: anyOf('body must be', 'instances', 'inputs') });
+    for (const text of notJson)
+      cases.push({
+        name: `${url} raw ${JSON.stringify(text)}`,
+        url,
+        payload: text,
+        contentType: 'application/json',
+        mentions: anyOf('JSON', 'body', 'Unexpected', 'Bad control'),
+      });
+    for (const text of notObject)
+      cases.push({ name: `${url} body ${text}`, url, payload: text, contentType: 'application/json', mentions: anyOf('body must be', 'instances', 'inputs') });
     cases.push({ name: `${url} empty body`, url, payload: '', contentType: 'application/json', mentions: /empty/ });
   }
 
   // Deep nesting, in the body and inside fields.
   for (const depth of [1_000, 100_000]) {
     const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
-    cases.push({ name: `predict nested ${depth}`, url: PREDICT, payload: `{"instances": ${deep}}`, contentType: 'application/json', mentions: anyOf('instances\\[0\\]', 'JSON', 'body') });
-    cases.push({ name: `pixels nested ${depth}`, url: PREDICT, payload: `{"instances": [{"key": "a", "pixels": ${deep}}]}`, contentType: 'application/json', mentions: anyOf('pixels', 'JSON', 'body') });
-    cases.push({ name: `infer data nested ${depth}`, url: INFER, payload: `{"inputs": [{"name": "pixels", "shape": [1,1,28,28], "datatype": "FP32", "data": ${deep}}]}`, contentType: 'application/json', mentions: anyOf('inputs\\[0\\]\\.data', 'JSON', 'body') });
-    cases.push({ name: `object nested ${depth}`, url: PREDICT, payload: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, contentType: 'application/json', mentions: anyOf('unknown field', 'JSON', 'body') });
+    cases.push({
+      name: `predict nested ${depth}`,
+      url: PREDICT,
+      payload: `{"instances": ${deep}}`,
+      contentType: 'application/json',
+      mentions: anyOf('instances\\[0\\]', 'JSON', 'body'),
+    });
+    cases.push({
+      name: `pixels nested ${depth}`,
+      url: PREDICT,
+      payload: `{"instances": [{"key": "a", "pixels": ${deep}}]}`,
+      contentType: 'application/json',
+      mentions: anyOf('pixels', 'JSON', 'body'),
+    });
+    cases.push({
+      name: `infer data nested ${depth}`,
+      url: INFER,
+      payload: `{"inputs": [{"name": "pixels", "shape": [1,1,28,28], "datatype": "FP32", "data": ${deep}}]}`,
+      contentType: 'application/json',
+      mentions: anyOf('inputs\\[0\\]\\.data', 'JSON', 'body'),
+    });
+    cases.push({
+      name: `object nested ${depth}`,
+      url: PREDICT,
+      payload: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+      contentType: 'application/json',
+      mentions: anyOf('unknown field', 'JSON', 'body'),
+    });
   }
 
   // Wrong content types, and bodies past the size limit.
   for (const url of [PREDICT, INFER]) {
-    for (const type of ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'image/png', 'application/octet-stream']) {
+    for (const type of [
+      'text/plain',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      'image/png',
+      'application/octet-stream',
+    ]) {
       cases.push({ name: `${url} as ${type}`, url, payload: JSON.stringify(predict), contentType: type, mentions: /content type/ });
     }
-    cases.push({ name: `${url} oversized`, url, payload: `{"instances": [${'0,'.repeat(600_000)}0]}`, contentType: 'application/json', mentions: /larger than the server accepts/ });
-    cases.push({ name: `${url} invalid UTF-8`, url, payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), contentType: 'application/json', mentions: anyOf('unknown field', 'JSON', 'body', 'inputs') });
+    cases.push({
+      name: `${url} oversized`,
+      url,
+      payload: `{"instances": [${'0,'.repeat(600_000)}0]}`,
+      contentType: 'application/json',
+      mentions: /larger than the server accepts/,
+    });
+    cases.push({
+      name: `${url} invalid UTF-8`,
+      url,
+      payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+      contentType: 'application/json',
+      mentions: anyOf('unknown field', 'JSON', 'body', 'inputs'),
+    });
   }
   return cases;
 }

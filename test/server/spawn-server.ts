@@ -25,7 +25,13 @@ export async function spawnServer(env: Record<string, string>): Promise<{ base: 
   });
   const base = `http://127.0.0.1:${port}`;
   for (let tries = 0; tries < 300; tries++) {
-    if ((await fetch(`${base}/v2/health/ready`).then((r) => r.status, () => 0)) === 200) return { base, child };
+    if (
+      (await fetch(`${base}/v2/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      return { base, child };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -122,10 +122,16 @@ async function main(): Promise<void> {
   }
   const batched = await serverRuns(true);
   const unbatched = await serverRuns(false);
-  for (const [label, results] of [['(b) server, dynamic batching', batched], ['(c) server, batching off', unbatched]] as const) {
+  for (const [label, results] of [
+    ['(b) server, dynamic batching', batched],
+    ['(c) server, batching off', unbatched],
+  ] as const) {
     console.log(`\n${label}`);
     console.log('  concurrency   inst/s   p50 ms   p99 ms  mean batch   errors');
-    for (const r of results) console.log(`${fmt(r.concurrency, 0).padStart(13)}${fmt(r.perSecond)}${fmt(r.p50, 1)}${fmt(r.p99, 1)}${fmt(r.meanBatch, 1).padStart(12)}${fmt(r.errors)}`);
+    for (const r of results)
+      console.log(
+        `${fmt(r.concurrency, 0).padStart(13)}${fmt(r.perSecond)}${fmt(r.p50, 1)}${fmt(r.p99, 1)}${fmt(r.meanBatch, 1).padStart(12)}${fmt(r.errors)}`,
+      );
   }
 
   const top = batched.at(-1) as HttpResult;
@@ -133,7 +139,9 @@ async function main(): Promise<void> {
   const sameBatch = Math.max(1, Math.round(top.meanBatch));
   const rawAtSame = raw.get(sameBatch) ?? (await rawThroughput(sameBatch));
   console.log(`\nratios at concurrency ${top.concurrency}`);
-  console.log(`  (b)/(a) at the same mean batch size (${sameBatch}): ${(top.perSecond / rawAtSame).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${rawAtSame.toFixed(0)} inst/s; target >= 0.70)`);
+  console.log(
+    `  (b)/(a) at the same mean batch size (${sameBatch}): ${(top.perSecond / rawAtSame).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${rawAtSame.toFixed(0)} inst/s; target >= 0.70)`,
+  );
   console.log(`  (b)/(c): ${(top.perSecond / off.perSecond).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${off.perSecond.toFixed(0)} inst/s; target >= 3)`);
 }
 

@@ -27,9 +27,7 @@ function exposeActivations(model: Onnx.IModelProto, tensors: readonly string[]):
   const existing = new Set(graph.output.map((o) => o.name));
   for (const name of tensors) {
     if (existing.has(name)) continue;
-    graph.output.push(
-      onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }),
-    );
+    graph.output.push(onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
   }
   return encodeModel(copy);
 }

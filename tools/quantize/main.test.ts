@@ -37,7 +37,10 @@ describe('npm run quantize', () => {
   });
 
   it('prints its usage when arguments are missing', async () => {
-    await expect(cli([model])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/usage: npm run quantize -- <in.onnx> <out.onnx> --calibration/) });
+    await expect(cli([model])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/usage: npm run quantize -- <in.onnx> <out.onnx> --calibration/),
+    });
   });
 
   it('names the operator it cannot quantize', async () => {

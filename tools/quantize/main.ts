@@ -29,13 +29,17 @@ async function main(): Promise<void> {
   await writeFile(outputPath, quantized);
 
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  console.log(`size: ${kb(original.byteLength)} fp32 -> ${kb(quantized.byteLength)} int8 (${(original.byteLength / quantized.byteLength).toFixed(2)}x smaller)`);
+  console.log(
+    `size: ${kb(original.byteLength)} fp32 -> ${kb(quantized.byteLength)} int8 (${(original.byteLength / quantized.byteLength).toFixed(2)}x smaller)`,
+  );
   const evaluation = values.eval ? await readSamples(values.eval) : calibration;
   if (evaluation.labels) {
     const before = await runRows(original, evaluation);
     const after = await runRows(quantized, evaluation);
     const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-    console.log(`accuracy on ${evaluation.labels.length} samples: ${pct(accuracyOf(before, evaluation.labels))} fp32 -> ${pct(accuracyOf(after, evaluation.labels))} int8`);
+    console.log(
+      `accuracy on ${evaluation.labels.length} samples: ${pct(accuracyOf(before, evaluation.labels))} fp32 -> ${pct(accuracyOf(after, evaluation.labels))} int8`,
+    );
     console.log(`label agreement int8 vs fp32: ${pct(agreement(before, after))}`);
   } else {
     console.log('accuracy: not measured (the evaluation samples carry no labels)');

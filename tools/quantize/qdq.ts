@@ -28,12 +28,7 @@ export function activationParams(range: Range): QuantParams {
  * activations by int8 weights with an instruction that saturates a pair's sum
  * at 16 bits; seven-bit weights keep every pair in range, so all runtimes agree.
  */
-export function quantizeWeights(
-  values: Float32Array,
-  shape: readonly number[],
-  axis: number,
-  reduceRange = false,
-): { q: Int8Array; scales: Float32Array } {
+export function quantizeWeights(values: Float32Array, shape: readonly number[], axis: number, reduceRange = false): { q: Int8Array; scales: Float32Array } {
   const limit = reduceRange ? 63 : 127;
   const channels = shape[axis] ?? 1;
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
@@ -109,7 +104,9 @@ export function quantizeToQdq(source: Onnx.IModelProto, ranges: ReadonlyMap<stri
     added.push(tensorProto(`${name}_scale`, DataType.FLOAT, [scales.length], scales));
     added.push(tensorProto(`${name}_zero_point`, dataType, [scales.length], zeros));
     head.push(
-      node('DequantizeLinear', [`${name}_quantized`, `${name}_scale`, `${name}_zero_point`], [dequantized(name)], `${name}_DequantizeLinear`, [intAttribute('axis', axis)]),
+      node('DequantizeLinear', [`${name}_quantized`, `${name}_scale`, `${name}_zero_point`], [dequantized(name)], `${name}_DequantizeLinear`, [
+        intAttribute('axis', axis),
+      ]),
     );
     replacedWeights.add(name);
   };
@@ -138,9 +135,7 @@ export function quantizeToQdq(source: Onnx.IModelProto, ranges: ReadonlyMap<stri
   }
   for (const n of graph.node) {
     const activations = new Set(activationInputs(n, isInitializer));
-    n.input = inputsOf(n).map((name, i) =>
-      (activations.has(i) && params.has(name)) || replacedWeights.has(name) ? dequantized(name) : name,
-    );
+    n.input = inputsOf(n).map((name, i) => ((activations.has(i) && params.has(name)) || replacedWeights.has(name) ? dequantized(name) : name));
     body.push(n);
     for (const out of outputsOf(n)) {
       const p = params.get(out);
@@ -152,7 +147,10 @@ export function quantizeToQdq(source: Onnx.IModelProto, ranges: ReadonlyMap<stri
   graph.initializer = [...graph.initializer.filter((t) => !replacedWeights.has(nameOf(t))), ...added];
   graph.input = graph.input.filter((i) => !replacedWeights.has(nameOf(i)));
   model.metadataProps.push(
-    onnx.StringStringEntryProto.create({ key: 'quantization', value: `QDQ: per-channel symmetric int8 weights (${options.reduceRange ? '7' : '8'}-bit range), uint8 MinMax-calibrated activations, int32 biases` }),
+    onnx.StringStringEntryProto.create({
+      key: 'quantization',
+      value: `QDQ: per-channel symmetric int8 weights (${options.reduceRange ? '7' : '8'}-bit range), uint8 MinMax-calibrated activations, int32 biases`,
+    }),
   );
   return model;
 }

@@ -13,22 +13,23 @@ import { quantizeWeights } from './qdq';
 import { quantizeModel } from './quantize';
 import { convClassifier, matmulClassifier, randomSamples, residualClassifier, withBatchNorm } from './testing/synthetic-models';
 
-const initializerTypes = (bytes: Uint8Array) =>
-  new Map((decodeModel(bytes).graph?.initializer ?? []).map((t) => [t.name ?? '', t.dataType ?? 0]));
+const initializerTypes = (bytes: Uint8Array) => new Map((decodeModel(bytes).graph?.initializer ?? []).map((t) => [t.name ?? '', t.dataType ?? 0]));
 const opTypes = (bytes: Uint8Array) => (decodeModel(bytes).graph?.node ?? []).map((n) => n.opType);
 
 function maxRelativeError(a: readonly Float32Array[], b: readonly Float32Array[]): number {
   let err = 0;
   let scale = 0;
-  a.forEach((row, i) => row.forEach((v, j) => {
-    err = Math.max(err, Math.abs(v - (b[i]?.[j] ?? 0)));
-    scale = Math.max(scale, Math.abs(v));
-  }));
+  a.forEach((row, i) =>
+    row.forEach((v, j) => {
+      err = Math.max(err, Math.abs(v - (b[i]?.[j] ?? 0)));
+      scale = Math.max(scale, Math.abs(v));
+    }),
+  );
   return err / scale;
 }
 
 describe('per-channel symmetric weights', () => {
-  it('maps each output channel\'s largest magnitude to +-127 with its own scale', () => {
+  it("maps each output channel's largest magnitude to +-127 with its own scale", () => {
     const values = Float32Array.of(1, -2, 0.5, 0.25, 0.1, -0.05);
     const { q, scales } = quantizeWeights(values, [2, 3], 0);
     expect(Array.from(scales)).toEqual([expect.closeTo(2 / 127, 7), expect.closeTo(0.25 / 127, 7)]);
@@ -101,9 +102,7 @@ describe('models the quantizer refuses', () => {
   });
 
   it('asks for opset 13 or later', async () => {
-    await expect(quantizeModel(decodeModel(convClassifier(11)), randomSamples([4, 1, 8, 8], 1))).rejects.toThrow(
-      /opset 11; per-channel QDQ needs opset 13/,
-    );
+    await expect(quantizeModel(decodeModel(convClassifier(11)), randomSamples([4, 1, 8, 8], 1))).rejects.toThrow(/opset 11; per-channel QDQ needs opset 13/);
   });
 
   it('refuses a model that is already quantized', async () => {

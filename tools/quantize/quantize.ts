@@ -5,11 +5,7 @@ import { checkQuantizable } from './operators';
 import { quantizeToQdq, type QdqOptions } from './qdq';
 import type { Samples } from '../onnx/samples-file';
 
-export async function quantizeModel(
-  model: Onnx.IModelProto,
-  calibration: Samples,
-  options: QdqOptions = { reduceRange: true },
-): Promise<Uint8Array> {
+export async function quantizeModel(model: Onnx.IModelProto, calibration: Samples, options: QdqOptions = { reduceRange: true }): Promise<Uint8Array> {
   checkQuantizable(model);
   const ranges = await calibrate(model, calibration);
   return encodeModel(quantizeToQdq(model, ranges, options));

@@ -55,7 +55,10 @@ async function main(): Promise<void> {
     const row = Math.floor(random() * split.train.length);
     const copy = i % copies;
     const start = (copy * split.train.length + row) * PIXELS;
-    calibration.set(Array.from(train.subarray(start, start + PIXELS), (b) => b / 255), i * PIXELS);
+    calibration.set(
+      Array.from(train.subarray(start, start + PIXELS), (b) => b / 255),
+      i * PIXELS,
+    );
     calibrationLabels.push(clean.labels[row] ?? 0);
   }
   await writeSamples(join(outDir, 'calibration.samples.json'), {

@@ -78,7 +78,10 @@ async function main(): Promise<void> {
     },
     models: [edge, cloud],
   });
-  for (const [model, bytes] of [[edge, small], [cloud, full]] as const) {
+  for (const [model, bytes] of [
+    [edge, small],
+    [cloud, full],
+  ] as const) {
     const target = join(modelsDir, model.file);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, bytes);

@@ -30,7 +30,7 @@ describe('model pack files', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(model.sha256);
   });
 
-  it.each([edge, cloud])('$name: loads in onnxruntime-node with the manifest\'s input and output names', async (model) => {
+  it.each([edge, cloud])("$name: loads in onnxruntime-node with the manifest's input and output names", async (model) => {
     // onnxruntime's defaults: only names are read, so the options do not matter here.
     const session = await createSession(bytesOf(model.file));
     expect(session.inputNames).toEqual(model.inputs.map((i) => i.name));
@@ -88,7 +88,7 @@ describe('held-out evaluation', () => {
     expect([...perClass.values()]).toEqual(new Array(10).fill(200));
   });
 
-  it('the manifest\'s held-out accuracies match a fresh evaluation', () => {
+  it("the manifest's held-out accuracies match a fresh evaluation", () => {
     expect(accuracyOf(full, heldout.labels)).toBe(cloud.metrics.heldout.accuracy);
     expect(accuracyOf(int8, heldout.labels)).toBe(edge.metrics.heldout.accuracy);
     expect(cloud.metrics.heldout.count).toBe(heldout.labels.length);

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const int8Acc = accuracyOf(int8Rows, heldout.labels);
   const fp32Acc = accuracyOf(fp32Rows, heldout.labels);
 
-  console.log(`held-out split: ${heldout.labels.length} digits (seed ${manifest.dataset.split.seed}, sha256 ${manifest.dataset.split.heldoutIndicesSha256.slice(0, 12)}...)\n`);
+  console.log(
+    `held-out split: ${heldout.labels.length} digits (seed ${manifest.dataset.split.seed}, sha256 ${manifest.dataset.split.heldoutIndicesSha256.slice(0, 12)}...)\n`,
+  );
   console.log('model                  precision  parameters      bytes   accuracy');
   const row = (name: string, precision: string, params: number, bytes: number, acc: number) =>
     console.log(`${name.padEnd(22)} ${precision.padEnd(9)} ${String(params).padStart(11)} ${String(bytes).padStart(10)}   ${pct(acc)}`);
@@ -60,10 +62,14 @@ async function main(): Promise<void> {
   console.log(`  ${check(edge.bytes <= 64 * 1024)} small int8 file ${(edge.bytes / 1024).toFixed(1)} KB <= 64 KB`);
   console.log(`  ${check(fp32Acc - int8Acc <= 0.005)} int8 ${((fp32Acc - int8Acc) * 100).toFixed(2)} points below fp32 (<= 0.50)`);
   console.log(`  ${check(ratio <= 0.1)} small model has ${(ratio * 100).toFixed(1)}% of the full model's parameters (<= 10%)`);
-  console.log(`  ${check(fullAcc - atGate.accuracy <= 0.003)} two-phase accuracy ${pct(atGate.accuracy)} within 0.30 points of the full model (gap ${((fullAcc - atGate.accuracy) * 100).toFixed(2)})`);
+  console.log(
+    `  ${check(fullAcc - atGate.accuracy <= 0.003)} two-phase accuracy ${pct(atGate.accuracy)} within 0.30 points of the full model (gap ${((fullAcc - atGate.accuracy) * 100).toFixed(2)})`,
+  );
   console.log(`  ${check(atGate.escalated <= 0.12)} ${pct(atGate.escalated)} of held-out inputs escalated (<= 12%)`);
   const stale = [edge, cloud].filter((m, i) => Math.abs(m.metrics.heldout.accuracy - [int8Acc, fullAcc][i]!) > 1e-9);
-  console.log(`  ${check(stale.length === 0)} manifest held-out figures match this evaluation${stale.length ? ` (stale: ${stale.map((m) => m.name).join(', ')})` : ''}`);
+  console.log(
+    `  ${check(stale.length === 0)} manifest held-out figures match this evaluation${stale.length ? ` (stale: ${stale.map((m) => m.name).join(', ')})` : ''}`,
+  );
 }
 
 await main();

@@ -133,7 +133,11 @@ export class DynamicBatcher {
         p.resolve(output.slice(row * width, (row + p.rows) * width));
         row += p.rows;
       }
-      this.observer?.onBatch(rows, batch.map((p) => started - p.enqueuedAt), computeMs);
+      this.observer?.onBatch(
+        rows,
+        batch.map((p) => started - p.enqueuedAt),
+        computeMs,
+      );
     } catch (error) {
       for (const p of batch) p.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {

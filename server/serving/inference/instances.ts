@@ -22,7 +22,10 @@ const FIELDS = new Set(['key', 'pixels', 'image', 'ink']);
 function pixelsInput(values: unknown, model: ServingModel, field: string): Float32Array {
   if (!Array.isArray(values)) throw new ServiceError('INVALID_REQUEST', `${field} must be an array of ${model.rowSize} numbers in 0..1`);
   if (values.length !== model.rowSize) {
-    throw new ServiceError('INVALID_REQUEST', `${field} has ${values.length} values; model ${model.entry.name} takes ${model.rowSize} (${model.input.shape.slice(1).join('x')})`);
+    throw new ServiceError(
+      'INVALID_REQUEST',
+      `${field} has ${values.length} values; model ${model.entry.name} takes ${model.rowSize} (${model.input.shape.slice(1).join('x')})`,
+    );
   }
   const input = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {

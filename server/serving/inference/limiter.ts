@@ -17,7 +17,11 @@ export class ConcurrencyLimiter {
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.concurrency) {
       if (this.waiting.length >= this.maxWaiting) {
-        throw new ServiceError(this.code, `too many ${this.what} requests in progress (${this.active} running, ${this.waiting.length} waiting); retry shortly`, 1);
+        throw new ServiceError(
+          this.code,
+          `too many ${this.what} requests in progress (${this.active} running, ${this.waiting.length} waiting); retry shortly`,
+          1,
+        );
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

@@ -35,7 +35,10 @@ function flatten(data: unknown, shape: readonly number[], out: Float32Array, fie
       return;
     }
     if (!Array.isArray(node) || node.length !== size) {
-      throw new ServiceError('INVALID_REQUEST', `${path} must be an array of ${size} (shape ${JSON.stringify(shape)}), or all data flat with ${out.length} numbers`);
+      throw new ServiceError(
+        'INVALID_REQUEST',
+        `${path} must be an array of ${size} (shape ${JSON.stringify(shape)}), or all data flat with ${out.length} numbers`,
+      );
     }
     node.forEach((child: unknown, i) => walk(child, depth + 1, `${path}[${i}]`));
   };
@@ -55,7 +58,8 @@ export function parseInferRequest(body: unknown, model: ServingModel, maxInstanc
   if (tensor['name'] !== model.input.name) {
     throw new ServiceError('INVALID_REQUEST', `inputs[0].name is ${JSON.stringify(tensor['name'])}; model ${model.entry.name} takes "${model.input.name}"`);
   }
-  if (tensor['datatype'] !== 'FP32') throw new ServiceError('INVALID_REQUEST', `inputs[0].datatype is ${JSON.stringify(tensor['datatype'])}; it must be "FP32"`);
+  if (tensor['datatype'] !== 'FP32')
+    throw new ServiceError('INVALID_REQUEST', `inputs[0].datatype is ${JSON.stringify(tensor['datatype'])}; it must be "FP32"`);
   const shape = tensor['shape'];
   const rowDims = model.input.shape.slice(1);
   if (

@@ -11,8 +11,8 @@ export function ModelPackInfo({ manifest }: { readonly manifest: Manifest }) {
       <ul className="models">
         {manifest.models.map((m) => (
           <li key={`${m.name}@${m.version}`} data-testid={`model-${m.role}`}>
-            <strong>{m.role === 'edge' ? 'On device' : 'In the cloud'}</strong>: {m.name} v{m.version}, {m.precision}, {kilobytes(m.bytes)},
-            held-out accuracy {percent(m.metrics.heldout.accuracy)}
+            <strong>{m.role === 'edge' ? 'On device' : 'In the cloud'}</strong>: {m.name} v{m.version}, {m.precision}, {kilobytes(m.bytes)}, held-out accuracy{' '}
+            {percent(m.metrics.heldout.accuracy)}
             {m.gate ? `, asks the cloud below ${percent(m.gate.threshold)} confidence` : ''}
           </li>
         ))}

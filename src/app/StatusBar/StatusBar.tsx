@@ -32,9 +32,7 @@ export function StatusBar({ online, phaseOne, manifest, outboxCount, persisted }
         </span>
       )}
       <span data-testid="status-app-version">app {__APP_VERSION__}</span>
-      {manifest && (
-        <span data-testid="status-models">{manifest.models.map((m) => `${m.name} v${m.version}`).join(' · ')}</span>
-      )}
+      {manifest && <span data-testid="status-models">{manifest.models.map((m) => `${m.name} v${m.version}`).join(' · ')}</span>}
       <span data-testid="status-outbox" data-count={outboxCount}>
         {outboxCount === 0 ? 'nothing waiting' : `${outboxCount} waiting for the cloud`}
       </span>

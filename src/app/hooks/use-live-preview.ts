@@ -35,7 +35,10 @@ export function useLivePreview(predictor: Predictor | undefined): LivePreview {
         s.running = true;
         predictor
           .preview(read())
-          .then((verdict) => s.moving && verdict && setPreview(verdict), () => undefined)
+          .then(
+            (verdict) => s.moving && verdict && setPreview(verdict),
+            () => undefined,
+          )
           .finally(() => (s.running = false));
       }, PREVIEW_MS);
     },

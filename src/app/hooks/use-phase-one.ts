@@ -24,8 +24,7 @@ export function usePhaseOne(model: ModelEntry, preference: BackendPreference): P
     let started: PhaseOne | undefined;
     const set = (next: (previous: PhaseOneState) => PhaseOneState) =>
       !cancelled && setState((s) => ({ key: startKey, value: next(s?.key === startKey ? s.value : STARTING) }));
-    const onProgress = (p: DownloadProgress) =>
-      set((s) => (s.status === 'loading' ? { status: 'loading', progress: { ...s.progress, [p.kind]: p } } : s));
+    const onProgress = (p: DownloadProgress) => set((s) => (s.status === 'loading' ? { status: 'loading', progress: { ...s.progress, [p.kind]: p } } : s));
     startPhaseOne(model, preference, onProgress).then(
       (phaseOne) => {
         started = phaseOne;

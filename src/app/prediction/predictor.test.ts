@@ -132,10 +132,13 @@ describe('Predictor.settle', () => {
 
   it('lets a refused request wait without holding up the others', async () => {
     edgeConfidence = 0.5;
-    const { predictor, store, state } = await setup({ online: false, cloud: async (key) => {
-      if (key === 'key-0') throw new CloudError('cloud answered 400: bad pixels', false);
-      return cloudVerdict;
-    } });
+    const { predictor, store, state } = await setup({
+      online: false,
+      cloud: async (key) => {
+        if (key === 'key-0') throw new CloudError('cloud answered 400: bad pixels', false);
+        return cloudVerdict;
+      },
+    });
     await predictor.settle(bar(10), 'd1');
     await predictor.settle(bar(30), 'd2');
     state.online = true;

@@ -15,9 +15,7 @@ export const Parameters = z.record(z.string(), z.union([z.string(), z.number(), 
 export const ServerLive = z.object({ live: z.boolean() }).meta({ id: 'server_live_response' });
 export const ServerReady = z.object({ ready: z.boolean() }).meta({ id: 'server_ready_response' });
 
-export const ServerMetadata = z
-  .object({ name: z.string(), version: z.string(), extensions: z.array(z.string()) })
-  .meta({ id: 'metadata_server_response' });
+export const ServerMetadata = z.object({ name: z.string(), version: z.string(), extensions: z.array(z.string()) }).meta({ id: 'metadata_server_response' });
 export type ServerMetadata = z.infer<typeof ServerMetadata>;
 
 export const MetadataTensor = z
@@ -40,9 +38,7 @@ export const ModelMetadata = z
   .meta({ id: 'metadata_model_response' });
 export type ModelMetadata = z.infer<typeof ModelMetadata>;
 
-export const ModelReady = z
-  .object({ name: z.string(), version: z.string().optional(), ready: z.boolean() })
-  .meta({ id: 'model_ready_response' });
+export const ModelReady = z.object({ name: z.string(), version: z.string().optional(), ready: z.boolean() }).meta({ id: 'model_ready_response' });
 export type ModelReady = z.infer<typeof ModelReady>;
 
 type TensorData = (number | string | boolean | TensorData)[];

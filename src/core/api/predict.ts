@@ -15,11 +15,7 @@ export const Signature = z
 export type SignatureName = z.infer<typeof Signature>;
 
 export const MAX_KEY_LENGTH = 256;
-export const InstanceKey = z
-  .string()
-  .min(1)
-  .max(MAX_KEY_LENGTH)
-  .describe('Chosen by the client and returned with its prediction; unique within a request.');
+export const InstanceKey = z.string().min(1).max(MAX_KEY_LENGTH).describe('Chosen by the client and returned with its prediction; unique within a request.');
 
 const PixelsInstance = z
   .object({

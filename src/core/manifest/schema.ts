@@ -6,7 +6,10 @@
 import { z } from 'zod';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
-const dimension = z.number().int().refine((d) => d === -1 || d > 0, 'expected a positive size or -1 for a variable axis');
+const dimension = z
+  .number()
+  .int()
+  .refine((d) => d === -1 || d > 0, 'expected a positive size or -1 for a variable axis');
 
 export const TensorSpecSchema = z.object({
   name: z.string().min(1),

@@ -75,7 +75,12 @@ describe('mnist-28x28-com preprocessing', () => {
   });
 
   it('normalizes canvases of any size and any stroke width to full ink', () => {
-    for (const [size, half] of [[100, 2], [280, 1], [280, 14], [560, 5]] as const) {
+    for (const [size, half] of [
+      [100, 2],
+      [280, 1],
+      [280, 14],
+      [560, 5],
+    ] as const) {
       const s = size / 280;
       const out = preprocessMnistCom(raster(size, size, stroke(140 * s, 40 * s, 150 * s, 240 * s, half)));
       expect(Math.max(...out)).toBeCloseTo(1, 5);

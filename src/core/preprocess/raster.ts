@@ -39,12 +39,7 @@ const LUMA_B = 0.114;
  * Transparent pixels are background: dark ink is composited over white,
  * light ink over black, so a stroke on a transparent canvas counts either way.
  */
-export function inkFromRgba(
-  rgba: ArrayLike<number>,
-  width: number,
-  height: number,
-  polarity: InkPolarity = 'dark-on-light',
-): InkRaster {
+export function inkFromRgba(rgba: ArrayLike<number>, width: number, height: number, polarity: InkPolarity = 'dark-on-light'): InkRaster {
   if (rgba.length !== width * height * 4) {
     throw new InputError(`RGBA data has ${rgba.length} bytes, expected ${width}x${height}x4 = ${width * height * 4}`);
   }

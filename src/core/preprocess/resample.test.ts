@@ -10,7 +10,7 @@ describe('resampleArea', () => {
   });
 
   it('keeps the mean over a fractional scale', () => {
-    const src = Float32Array.from({ length: 49 }, (_, i) => (i * 37) % 11 / 10);
+    const src = Float32Array.from({ length: 49 }, (_, i) => ((i * 37) % 11) / 10);
     const out = resampleArea(src, 7, { x: 0, y: 0, width: 7, height: 7 }, 3, 3);
     const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
     expect(mean(out)).toBeCloseTo(mean(src), 5);

@@ -34,13 +34,7 @@ export interface Rect {
 }
 
 /** Resamples `rect` of a row-major `source` (of width `sourceWidth`) to outWidth x outHeight. */
-export function resampleArea(
-  source: Float32Array,
-  sourceWidth: number,
-  rect: Rect,
-  outWidth: number,
-  outHeight: number,
-): Float32Array {
+export function resampleArea(source: Float32Array, sourceWidth: number, rect: Rect, outWidth: number, outHeight: number): Float32Array {
   const columns = coverage(rect.x, rect.width, outWidth);
   const rows = coverage(rect.y, rect.height, outHeight);
   // Horizontal pass over the rows of the rect, then vertical pass.

@@ -19,7 +19,13 @@ function valueInfo(name: string, shape: (number | string)[]): Onnx.IValueInfoPro
   };
 }
 
-function model(nodes: Onnx.INodeProto[], initializers: Onnx.ITensorProto[], inputs: Onnx.IValueInfoProto[], output: Onnx.IValueInfoProto, opset = 17): Uint8Array {
+function model(
+  nodes: Onnx.INodeProto[],
+  initializers: Onnx.ITensorProto[],
+  inputs: Onnx.IValueInfoProto[],
+  output: Onnx.IValueInfoProto,
+  opset = 17,
+): Uint8Array {
   return encodeModel(
     onnx.ModelProto.create({
       irVersion: 8,
@@ -36,7 +42,10 @@ export function convClassifier(opset = 17): Uint8Array {
     [
       node('Conv', ['input', 'conv_w', 'conv_b'], ['conv'], 'conv', [{ name: 'pads', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1, 1, 1] }]),
       node('Relu', ['conv'], ['relu'], 'relu'),
-      node('MaxPool', ['relu'], ['pool'], 'pool', [{ name: 'kernel_shape', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 2] }, { name: 'strides', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 2] }]),
+      node('MaxPool', ['relu'], ['pool'], 'pool', [
+        { name: 'kernel_shape', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 2] },
+        { name: 'strides', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 2] },
+      ]),
       node('Flatten', ['pool'], ['flat'], 'flatten', [intAttribute('axis', 1)]),
       node('Gemm', ['flat', 'fc_w', 'fc_b'], ['logits'], 'fc', [intAttribute('transB', 1)]),
     ],
