@@ -1,5 +1,5 @@
-// Lint rules, and the boundaries of ../shared/DESIGN.md as import zones (a test in
-// test/lint/zones.test.ts proves each zone fails a deliberate violation).
+// Lint rules, and the boundaries of the README's Architecture section as import zones (test/lint/zones.test.ts
+// proves each zone fails a deliberate violation).
 import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';

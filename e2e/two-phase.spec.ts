@@ -107,7 +107,9 @@ test('nothing queued offline is lost when the tab closes: the next visit answers
 });
 
 test('when the cloud fails, the edge answer stands, marked, and the request waits', async ({ page, request }) => {
-  await page.route('**/*:predict', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"shutting down"}' }));
+  await page.route('**/*:predict', (route) =>
+    route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"shutting down","code":"SHUTTING_DOWN"}' }),
+  );
   const before = await predictCalls(request, cloudModel);
   await drawAndSettle(page, GATED_STROKES);
   expect(await shownAnswer(page)).toMatchObject({ source: 'edge', status: 'fallback' });

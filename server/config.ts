@@ -4,17 +4,17 @@
  */
 import { z } from 'zod';
 import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
-import { BatchingSchema, type ServingSettings } from './serving/settings';
+import { MODEL_PACK_DIR } from '../src/core/manifest';
+import { BatchingSchema, positiveInt, type ServingSettings } from './serving/settings';
 
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => ['on', 'true', '1'].includes(v));
-const positiveInt = z.coerce.number().int().positive();
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('localhost'),
   STATIC_DIR: z.string().min(1).default('dist'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MODEL_REPOSITORY: z.string().min(1).default('public/models'),
+  MODEL_REPOSITORY: z.string().min(1).default(MODEL_PACK_DIR),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MAX_INSTANCES: positiveInt.max(100_000).default(256),
   BODY_LIMIT_BYTES: positiveInt.default(8 * 1024 * 1024),

@@ -57,6 +57,18 @@ function expectError(
 }
 
 describe("Fastify's own errors, in the catalog's shape", () => {
+  it.each([
+    ['a file path the static files refuse', { url: '//index.html' }, ['FORBIDDEN']],
+    ['a file path with a NUL byte', { url: '/index.html%00' }, ['FORBIDDEN']],
+    ['a byte range beyond the file', { url: '/index.html', headers: { range: 'bytes=99999-' } }, ['RANGE_NOT_SATISFIABLE']],
+    ['a precondition that fails', { url: '/index.html', headers: { 'if-match': '"not-this-one"' } }, ['PRECONDITION_FAILED']],
+  ] as const)('answers %s with its own status and code, not a generic one', async (_what, options, codes) => {
+    const response = await inject(options);
+    const body = response.json() as { code: ErrorCode };
+    expect(codes).toContain(body.code);
+    expectError(response, body.code);
+  });
+
   it('answers an unknown route 404 NOT_FOUND', async () => {
     const body = expectError(await inject({ url: '/nope?x=1' }), 'NOT_FOUND');
     expect(body.error).toBe('no route GET /nope');

@@ -5,11 +5,22 @@
  * URLs, unknown routes) are mapped onto the same catalog. Every error answer
  * is `{"error": "<message>", "code": "<CODE>"}`.
  */
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ERROR_CATALOG, ServiceError, type ErrorBody, type ErrorCode } from '../../src/core/api/errors';
 
 const tooLongParameter = () => new ServiceError('URL_TOO_LONG', 'a path parameter of the URL is too long (model names and versions are short)');
+
+/** Other client errors by status (static files: bad paths, ranges, preconditions); anything else is a 400. */
+const GENERIC_CLIENT_ERRORS: Readonly<Record<number, ErrorCode>> = {
+  400: 'INVALID_REQUEST',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  412: 'PRECONDITION_FAILED',
+  416: 'RANGE_NOT_SATISFIABLE',
+};
 
 /** Fastify's client errors, with messages that say what to change. */
 const FRAMEWORK_ERRORS: Readonly<Record<string, { readonly code: ErrorCode; readonly message: (e: FastifyError, request: FastifyRequest) => string }>> = {
@@ -44,10 +55,8 @@ function toServiceError(error: FastifyError | Error, request: FastifyRequest): S
   if (known) return new ServiceError(known.code, known.message(fastifyError, request));
   const status = fastifyError.statusCode ?? 500;
   if (error instanceof SyntaxError && status === 400) return new ServiceError('INVALID_JSON', `body is not valid JSON: ${error.message}`);
-  if (status === 404) return new ServiceError('NOT_FOUND', error.message);
   if (status >= 400 && status < 500) {
-    const code = (Object.keys(ERROR_CATALOG) as ErrorCode[]).find((c) => ERROR_CATALOG[c].status === status) ?? 'INVALID_REQUEST';
-    return new ServiceError(code, error.message);
+    return new ServiceError(GENERIC_CLIENT_ERRORS[status] ?? 'INVALID_REQUEST', `${error.message}: ${request.method} ${request.url.split('?')[0] ?? ''}`);
   }
   return undefined;
 }
@@ -74,13 +83,19 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
   void sendServiceError(reply, known);
 };
 
+const PARSER_ERRORS: Readonly<Record<string, readonly [ErrorCode, string]>> = {
+  HPE_HEADER_OVERFLOW: ['HEADERS_TOO_LARGE', 'the request line or headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['REQUEST_TIMEOUT', 'the request headers did not arrive in time'],
+};
+
 /** Requests Node's HTTP parser refuses (malformed, headers too large): answered in the same shape, then the socket closes. */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) return;
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const payload = JSON.stringify(
-    tooLarge ? body('HEADERS_TOO_LARGE', 'the request line or headers are too large') : body('INVALID_REQUEST', 'malformed HTTP request'),
+  // A client that hung up is owed nothing.
+  if (error.code === 'ECONNRESET' || !socket.writable) return;
+  const [code, message] = PARSER_ERRORS[error.code ?? ''] ?? (['INVALID_REQUEST', 'malformed HTTP request'] as const);
+  const status = ERROR_CATALOG[code].status;
+  const payload = JSON.stringify(body(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
   );
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`);
 }

@@ -12,17 +12,17 @@ import { drawnPixels } from '../../test/drawn-digits';
 
 const TOKEN = 'test-admin-token-0123456789';
 let server: Server;
-let repository: string;
+let registryDir: string;
 
 /** Adds version `version` of digits-full to the copy's manifest, with the given file bytes. */
 function addVersion(version: string, bytes?: Buffer): void {
-  const manifestPath = join(repository, 'manifest.json');
+  const manifestPath = join(registryDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   const full = manifest.models.find((m: { name: string; version: string }) => m.name === 'digits-full' && m.version === '1');
-  mkdirSync(join(repository, 'digits-full', version), { recursive: true });
-  const target = join(repository, 'digits-full', version, 'model.onnx');
+  mkdirSync(join(registryDir, 'digits-full', version), { recursive: true });
+  const target = join(registryDir, 'digits-full', version, 'model.onnx');
   if (bytes) writeFileSync(target, bytes);
-  else copyFileSync(join(repository, full.file), target);
+  else copyFileSync(join(registryDir, full.file), target);
   manifest.models.push({ ...full, version, file: `digits-full/${version}/model.onnx` });
   writeFileSync(manifestPath, JSON.stringify(manifest));
 }
@@ -33,8 +33,8 @@ const predict = (key: string) =>
   server.app.inject({ method: 'POST', url: '/v1/models/digits-full:predict', payload: { instances: [{ key, pixels: drawnPixels(9) }] } });
 
 beforeAll(async () => {
-  repository = registryCopy();
-  server = await readyServer({ MODEL_REPOSITORY: repository, ADMIN_TOKEN: TOKEN });
+  registryDir = registryCopy();
+  server = await readyServer({ MODEL_REPOSITORY: registryDir, ADMIN_TOKEN: TOKEN });
 });
 afterAll(() => server.app.close());
 

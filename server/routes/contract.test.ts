@@ -24,10 +24,10 @@ import type { Server } from '../app';
 const TOKEN = 'contract-admin-token-0123456789';
 
 let server: Server;
-let repository: string;
+let registryDir: string;
 beforeAll(async () => {
-  repository = registryCopy();
-  server = await readyServer({ MODEL_REPOSITORY: repository, ADMIN_TOKEN: TOKEN });
+  registryDir = registryCopy();
+  server = await readyServer({ MODEL_REPOSITORY: registryDir, ADMIN_TOKEN: TOKEN });
 });
 afterAll(() => server.app.close());
 
@@ -198,12 +198,12 @@ describe('answers parse strictly with their wire schemas', () => {
 
 describe('the admin load answers its schema', () => {
   it('loads a version the manifest adds, and answers ModelLoadResponse', async () => {
-    const manifestPath = join(repository, 'manifest.json');
+    const manifestPath = join(registryDir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: { name: string; version: string; file: string }[] };
     const small = manifest.models.find((m) => m.name === 'digits-small' && m.version === '1');
     if (!small) throw new Error('digits-small v1 is not in the manifest');
-    mkdirSync(join(repository, 'digits-small', '2'), { recursive: true });
-    copyFileSync(join(repository, small.file), join(repository, 'digits-small', '2', 'model.onnx'));
+    mkdirSync(join(registryDir, 'digits-small', '2'), { recursive: true });
+    copyFileSync(join(registryDir, small.file), join(registryDir, 'digits-small', '2', 'model.onnx'));
     manifest.models.push({ ...small, version: '2', file: 'digits-small/2/model.onnx' });
     writeFileSync(manifestPath, JSON.stringify(manifest));
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-const positiveInt = z.coerce.number().int().positive();
+export const positiveInt = z.coerce.number().int().positive();
 
 export const BatchingSchema = z.object({
   maxBatchSize: positiveInt.max(4096),

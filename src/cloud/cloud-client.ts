@@ -4,7 +4,7 @@
  * request and reply are the shared wire schemas (src/core/api), so a reply
  * that does not match them is an error here, not a surprise later.
  */
-import { ErrorBody, isRetryable, type ErrorCode } from '../core/api/errors';
+import { isRetryable, readErrorBody } from '../core/api/errors';
 import { PredictResponse, type PredictRequest } from '../core/api/predict';
 
 export interface CloudAnswer {
@@ -22,14 +22,10 @@ export class CloudError extends Error {
     message: string,
     /** False when sending the same request again cannot help (the cloud refused it as bad). */
     readonly retryable: boolean,
-    options?: ErrorOptions & { code?: ErrorCode },
+    options?: ErrorOptions,
   ) {
     super(message, options);
-    this.code = options?.code;
   }
-
-  /** The server's stable error code, when it answered with one. */
-  readonly code: ErrorCode | undefined;
 }
 
 export function freshKey(): string {
@@ -54,9 +50,9 @@ export async function predictInCloud(model: string, pixels: Float32Array, option
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    const error = ErrorBody.safeParse(body);
-    const message = error.success ? `${error.data.error} (${error.data.code})` : 'no message';
-    throw new CloudError(`cloud answered ${response.status}: ${message}`, isRetryable(response.status), error.success ? { code: error.data.code } : {});
+    const error = readErrorBody(body);
+    const message = error ? `${error.message}${error.code ? ` (${error.code})` : ''}` : 'no message';
+    throw new CloudError(`cloud answered ${response.status}: ${message}`, isRetryable(response.status));
   }
   const reply = PredictResponse.safeParse(body);
   if (!reply.success) throw new CloudError(`cloud answer is not a :predict reply: ${reply.error.issues[0]?.message ?? 'unreadable'}`, true);

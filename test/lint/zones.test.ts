@@ -1,5 +1,5 @@
 /**
- * The boundaries of DESIGN.md are live lint rules: each zone refuses a
+ * The boundaries the README sets out (Architecture) are live lint rules: each zone refuses a
  * deliberate violation (linted as a file at that place in the tree), allowed
  * imports pass, and the type-checked rules CI relies on fire.
  */

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { staticDir } from './test-server';
+import { staticDir } from './folders';
 
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {

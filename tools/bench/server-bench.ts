@@ -12,14 +12,14 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { modelForRole, parseManifest } from '../../src/core/manifest';
+import { MODEL_PACK_DIR, modelForRole, parseManifest } from '../../src/core/manifest';
 import { spawnServer } from '../../test/server/spawn-server';
 import { drawnPixels } from '../../test/drawn-digits';
 import { createSession, DEFAULT_INTRA_OP_THREADS, runFloat32, sessionOptions } from '../onnx/runtime';
 
 const DURATION_S = Number(process.env['BENCH_SECONDS'] ?? 6);
 // One set of settings for (a) and the spawned server, named as the server names them.
-const MODEL_REPOSITORY = process.env['MODEL_REPOSITORY'] || 'public/models';
+const MODEL_REPOSITORY = process.env['MODEL_REPOSITORY'] || MODEL_PACK_DIR;
 const INTRA_OP_THREADS = Number(process.env['INTRA_OP_THREADS'] || DEFAULT_INTRA_OP_THREADS);
 const INTRA_OP_SPINNING = !['off', 'false', '0'].includes(process.env['INTRA_OP_SPINNING'] || 'on');
 if (!Number.isInteger(INTRA_OP_THREADS) || INTRA_OP_THREADS < 1) throw new Error('INTRA_OP_THREADS must be a positive integer');

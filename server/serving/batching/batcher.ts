@@ -36,7 +36,7 @@ export class DynamicBatcher {
   constructor(
     private readonly run: BatchRun,
     private readonly rowSize: number,
-    readonly settings: BatchingSettings,
+    private readonly settings: BatchingSettings,
     private readonly observer?: BatchObserver,
   ) {}
 

@@ -21,13 +21,17 @@ export const ERROR_CATALOG = {
   MODEL_LOAD_FAILED: { status: 400, meaning: 'A model version could not be read, verified or loaded; nothing changed.' },
   UNAUTHORIZED: { status: 401, meaning: 'The admin token is missing or wrong.' },
   ADMIN_DISABLED: { status: 403, meaning: 'The admin API is off: the server has no ADMIN_TOKEN.' },
+  FORBIDDEN: { status: 403, meaning: 'The path is not one the server serves files from.' },
   NOT_FOUND: { status: 404, meaning: 'No such route or file.' },
+  REQUEST_TIMEOUT: { status: 408, meaning: 'The request did not arrive in time.' },
+  PRECONDITION_FAILED: { status: 412, meaning: "A file's precondition (If-Match, If-Unmodified-Since) does not hold." },
   MODEL_NOT_FOUND: { status: 404, meaning: 'No model of that name is served (or listed, for admin loads).' },
   VERSION_NOT_FOUND: { status: 404, meaning: 'The model has no such version.' },
   BODY_TOO_LARGE: { status: 413, meaning: 'The body is larger than BODY_LIMIT_BYTES.' },
   URL_TOO_LONG: { status: 414, meaning: 'The URL or one of its path parameters is too long.' },
   HEADERS_TOO_LARGE: { status: 431, meaning: 'The request line or headers are larger than the server reads.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The body is not application/json.' },
+  RANGE_NOT_SATISFIABLE: { status: 416, meaning: 'The requested byte range is outside the file.' },
   QUEUE_FULL: { status: 429, meaning: "The model's bounded queue is full; retry after Retry-After seconds." },
   EXPLAIN_BUSY: { status: 429, meaning: 'Too many explain requests in progress; retry after Retry-After seconds.' },
   DEADLINE_EXCEEDED: { status: 503, meaning: 'No model capacity within the request deadline.' },
@@ -46,6 +50,17 @@ export const ErrorBody = z
   })
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * Reads an error answer leniently: its message, and its code when the code is
+ * one this catalog knows (a proxy, an older or a newer server may send others).
+ */
+export function readErrorBody(body: unknown): { message: string; code: ErrorCode | undefined } | undefined {
+  const parsed = z.object({ error: z.string(), code: z.string().optional() }).safeParse(body);
+  if (!parsed.success) return undefined;
+  const code = parsed.data.code;
+  return { message: parsed.data.error, code: code !== undefined && Object.hasOwn(ERROR_CATALOG, code) ? (code as ErrorCode) : undefined };
+}
 
 /** An error of the serving system with a stable code; its HTTP status comes from the catalog. */
 export class ServiceError extends Error {

@@ -47,15 +47,16 @@ export const TensorData: z.ZodType<TensorData> = z
   .describe('Row-major: flat, or nested as the shape.')
   .meta({ id: 'tensor_data' });
 
-export const RequestInput = z
-  .object({
-    name: z.string(),
-    shape: z.array(z.number().int()),
-    datatype: z.string(),
-    parameters: Parameters.optional(),
-    data: TensorData,
-  })
-  .meta({ id: 'request_input' });
+/** A tensor with its data: the same fields going in and coming out, named apart as the specification does. */
+const tensorFields = {
+  name: z.string(),
+  shape: z.array(z.number().int()),
+  datatype: z.string(),
+  parameters: Parameters.optional(),
+  data: TensorData,
+};
+
+export const RequestInput = z.object(tensorFields).meta({ id: 'request_input' });
 
 export const RequestOutput = z.object({ name: z.string(), parameters: Parameters.optional() }).meta({ id: 'request_output' });
 
@@ -69,15 +70,7 @@ export const InferenceRequest = z
   .meta({ id: 'inference_request' });
 export type InferenceRequest = z.infer<typeof InferenceRequest>;
 
-export const ResponseOutput = z
-  .object({
-    name: z.string(),
-    shape: z.array(z.number().int()),
-    datatype: z.string(),
-    parameters: Parameters.optional(),
-    data: TensorData,
-  })
-  .meta({ id: 'response_output' });
+export const ResponseOutput = z.object(tensorFields).meta({ id: 'response_output' });
 
 export const InferenceResponse = z
   .object({

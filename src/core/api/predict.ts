@@ -21,6 +21,7 @@ const PixelsInstance = z
   .object({
     key: InstanceKey,
     pixels: z.array(z.number().min(0).max(1)).describe("The model's input as the app's preprocessing makes it, row-major."),
+    ink: z.enum(INK_POLARITIES).optional().describe('Accepted and ignored: pixels are already ink.'),
   })
   .strict();
 const ImageInstance = z
