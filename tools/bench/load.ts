@@ -1,0 +1,63 @@
+/**
+ * The HTTP load of the server benchmark: POSTs of one body at a fixed number
+ * of connections. wrk (Debian's package, written in C) when it is installed,
+ * since on a 2-core machine the load generator competes with the server for
+ * the same cores and wrk takes far less of them; autocannon otherwise, or when
+ * BENCH_LOADGEN=autocannon.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+export type LoadGenerator = 'wrk' | 'autocannon';
+type Load = (url: string, body: string, connections: number, seconds: number) => Promise<LoadResult>;
+
+const run = promisify(execFile);
+
+async function hasWrk(): Promise<boolean> {
+  return run('wrk', ['--version']).then(
+    () => true,
+    (error: { stdout?: string; stderr?: string }) => /^wrk /m.test(`${error.stdout ?? ''}${error.stderr ?? ''}`), // wrk --version exits 1
+  );
+}
+
+export async function chooseLoadGenerator(): Promise<LoadGenerator> {
+  if (process.env['BENCH_LOADGEN'] === 'autocannon') return 'autocannon';
+  return (await hasWrk()) ? 'wrk' : 'autocannon';
+}
+
+const autocannonLoad: Load = async (url, body, connections, seconds) => {
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: seconds });
+  return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+};
+
+const MS = { us: 0.001, ms: 1, s: 1000 } as const;
+
+const wrkLoad: Load = async (url, body, connections, seconds) => {
+  const script = join(mkdtempSync(join(tmpdir(), 'wrk-')), 'post.lua');
+  writeFileSync(script, `wrk.method = "POST"\nwrk.headers["content-type"] = "application/json"\nwrk.body = [==[${body}]==]\n`);
+  const { stdout } = await run('wrk', ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', script, url]);
+  const latency = (quantile: string) => {
+    const match = stdout.match(new RegExp(`^\\s*${quantile}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm'));
+    return match ? Number(match[1]) * MS[match[2] as keyof typeof MS] : NaN;
+  };
+  const count = (pattern: RegExp) => (stdout.match(pattern)?.slice(1) ?? []).reduce((sum, n) => sum + Number(n), 0);
+  return {
+    perSecond: Number(stdout.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? NaN),
+    p50: latency('50'),
+    p99: latency('99'),
+    errors: count(/Non-2xx or 3xx responses: (\d+)/) + count(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/),
+  };
+};
+
+export const LOADS: Readonly<Record<LoadGenerator, Load>> = { wrk: wrkLoad, autocannon: autocannonLoad };
