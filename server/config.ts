@@ -52,6 +52,17 @@ const ConfigSchema = z.object({
     )
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins such as https://example.com' })))
     .default([]),
+  // Decoded pixels of all images in one request together (one 4096x4096 image by default).
+  MAX_IMAGE_PIXELS: positiveInt.max(1 << 28).default(4096 * 4096),
+  // The whole request (headers and body) must arrive within this; slow or silent sockets are closed.
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  HTTP_KEEPALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+  // After SIGTERM: requests in flight get this long, then remaining connections close and the process exits.
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+  // One log line per request (Fastify's request logging); off by default, as it dominates the logs.
+  LOG_REQUESTS: flag.default(false),
+  // Serves /metrics on a listener of its own as well (Triton uses 8002).
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 type ParsedConfig = z.infer<typeof ConfigSchema>;
@@ -68,6 +79,12 @@ export interface ServerConfig extends ServingSettings {
   readonly requestTimeoutMs: number;
   readonly explain: { readonly concurrency: number; readonly maxInstances: number; readonly maxWaiting: number };
   readonly corsOrigins: readonly string[];
+  readonly maxImagePixels: number;
+  readonly http: { readonly requestTimeoutMs: number; readonly keepAliveTimeoutMs: number };
+  readonly shutdownTimeoutMs: number;
+  readonly logRequests: boolean;
+  /** Unset: /metrics is served on the main port only. */
+  readonly metricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -103,5 +120,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intraOpThreads: c.INTRA_OP_THREADS,
     intraOpSpinning: c.INTRA_OP_SPINNING,
     corsOrigins: c.CORS_ORIGINS,
+    maxImagePixels: c.MAX_IMAGE_PIXELS,
+    http: { requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: c.HTTP_KEEPALIVE_TIMEOUT_MS },
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    logRequests: c.LOG_REQUESTS,
+    metricsPort: c.METRICS_PORT,
   };
 }
