@@ -48,7 +48,7 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       throw new ServiceError('INVALID_REQUEST', `unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}; expected "instances" and "signature"`);
     const signature = parseSignature(rawSignature);
     const limit = signature === 'explain' ? config.explain.maxInstances : config.maxInstances;
-    const parsed = parseInstances(instances, model, limit, signature);
+    const parsed = parseInstances(instances, model, limit, signature, config.maxImagePixels);
     const predictions = await predictor.predict(model, parsed, signature);
     return { model: model.entry.name, model_version: model.entry.version, signature, predictions };
   };

@@ -1,8 +1,9 @@
 /**
  * Malformed requests for the fuzz test, generated from valid ones: every field
  * replaced by values of the wrong type, shape or range, every field removed,
- * broken JSON, deep nesting, wrong content types and oversized bodies. Each
- * case says which words the error message must contain.
+ * broken JSON, deep nesting, wrong content types and oversized bodies, and
+ * values that are hostile to quote in a message (thousands deep, megabytes
+ * long). Each case says which words the error message must contain.
  */
 export interface FuzzCase {
   readonly name: string;
@@ -33,6 +34,15 @@ const BAD_VALUES: readonly [string, unknown][] = [
   ['long string', 'x'.repeat(20_000)],
 ];
 
+/** Values written as raw JSON text: too deep for JSON.stringify, or too large to quote whole. */
+const DEEP = 5_000;
+const HOSTILE_VALUES: readonly [string, string][] = [
+  [`${DEEP}-deep array`, `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`],
+  [`${DEEP}-deep object`, `${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}`],
+  ['7 MB string', `"${'x'.repeat(7 * 2 ** 20)}"`],
+  ['1M-element array', `[${'0,'.repeat(999_999)}0]`],
+];
+
 type Json = Record<string, unknown>;
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -50,6 +60,10 @@ function edit(body: Json, path: readonly (string | number)[], value: unknown, re
 const fieldName = (path: readonly (string | number)[]) => path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}\\[${p}\\]` : s ? `${s}\\.${p}` : p), '');
 
 type Path = readonly (string | number)[];
+
+const PLACEHOLDER = '\u0000raw\u0000';
+/** The body as JSON text with the raw JSON `raw` at `path`. */
+const withRaw = (body: Json, path: Path, raw: string): string => JSON.stringify(edit(body, path, PLACEHOLDER)).replace(JSON.stringify(PLACEHOLDER), () => raw);
 
 /** Values that are fine where they land (0 is a valid pixel, any string a valid key or id). */
 function accepted(path: Path, value: unknown): boolean {
@@ -85,7 +99,21 @@ function fieldCases(url: string, valid: Json, paths: readonly Path[], mention: (
   return cases;
 }
 
-export function fuzzCases(pixels: number[]): FuzzCase[] {
+/** Cases with the hostile values at each path; an error must still be a short 4xx. */
+function hostileCases(url: string, valid: Json, paths: readonly Path[], mention: (path: Path) => RegExp): FuzzCase[] {
+  return paths.flatMap((path) =>
+    HOSTILE_VALUES.filter(([label]) => !(path.at(-1) === 'id' && label.endsWith('string'))).map(([label, raw]) => ({
+      name: `${url} ${path.join('.')} = ${label}`,
+      url,
+      payload: withRaw(valid, path, raw),
+      contentType: 'application/json',
+      mentions: mention(path),
+    })),
+  );
+}
+
+/** `bodyLimitBytes` is the server's BODY_LIMIT_BYTES: the oversized bodies exceed it. */
+export function fuzzCases(pixels: number[], bodyLimitBytes: number): FuzzCase[] {
   const predict: Json = {
     signature: 'serving_default',
     instances: [
@@ -95,6 +123,12 @@ export function fuzzCases(pixels: number[]): FuzzCase[] {
   };
   const infer: Json = { id: 'r', inputs: [{ name: 'pixels', shape: [1, 1, 28, 28], datatype: 'FP32', data: pixels }], outputs: [{ name: 'logits' }] };
   const anyOf = (...words: string[]) => new RegExp(words.join('|'));
+  const inferMention = (path: Path): RegExp => {
+    if (path[0] === 'inputs' && path.length === 1) return /"inputs"|inputs\[0\]/;
+    if (path[0] === 'outputs') return /outputs/;
+    if (path[0] === 'id') return /"id"/;
+    return new RegExp(fieldName(path.slice(0, 3)));
+  };
 
   const cases: FuzzCase[] = [
     ...fieldCases(
@@ -120,14 +154,35 @@ export function fuzzCases(pixels: number[]): FuzzCase[] {
         ['outputs', 0, 'name'],
         ['id'],
       ],
-      (path) => {
-        if (path[0] === 'inputs' && path.length === 1) return /"inputs"|inputs\[0\]/;
-        if (path[0] === 'outputs') return /outputs/;
-        if (path[0] === 'id') return /"id"/;
-        return new RegExp(fieldName(path.slice(0, 3)));
-      },
+      inferMention,
     ).filter((c) => !c.name.endsWith('without outputs') && !c.name.endsWith('without id')),
   ];
+
+  // Values that an error message cannot quote whole, wherever a message might quote them.
+  const withImage = edit(predict, ['instances', 0], { key: 'a', image: '' });
+  const rows = Array.from({ length: 28 }, (_, r) => pixels.slice(r * 28, (r + 1) * 28));
+  const nestedInfer = edit(infer, ['inputs', 0, 'data'], [[rows]]);
+  cases.push(
+    ...hostileCases(
+      PREDICT,
+      predict,
+      [
+        ['instances', 0, 'pixels', 0],
+        ['instances', 0, 'key'],
+        ['instances', 1, 'key'],
+      ],
+      (path) => new RegExp(fieldName(path.slice(0, 3))),
+    ),
+    ...hostileCases(PREDICT, withImage, [['instances', 0, 'image']], () => /instances\[0\]\.image/),
+    ...hostileCases(PREDICT, predict, [['signature']], () => /signature/),
+    ...hostileCases(
+      INFER,
+      infer,
+      [['inputs', 0, 'name'], ['inputs', 0, 'datatype'], ['inputs', 0, 'shape'], ['inputs', 0, 'data', 0], ['outputs', 0, 'name'], ['id']],
+      inferMention,
+    ),
+    ...hostileCases(INFER, nestedInfer, [['inputs', 0, 'data', 0, 0, 0, 0]], () => /inputs\[0\]\.data\[0\]\[0\]\[0\]\[0\] must be a finite FP32 number/),
+  );
 
   // Pixel arrays of the wrong length or with values out of range.
   for (const length of [0, 1, 783, 785, 2 * 784]) {
@@ -163,6 +218,19 @@ export function fuzzCases(pixels: number[]): FuzzCase[] {
       payload: JSON.stringify(edit(predict, ['instances', 0, 'key'], key)),
       contentType: 'application/json',
       mentions: /key/,
+    });
+  }
+  // Unknown fields of an instance: one with a 7 MB name, and a hundred thousand of them.
+  for (const [label, fields] of [
+    ['a 7 MB name', { ['f'.repeat(7 * 2 ** 20)]: 1 }],
+    ['100000 of them', Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`f${i}`, i]))],
+  ] as const) {
+    cases.push({
+      name: `instance unknown fields, ${label}`,
+      url: PREDICT,
+      payload: JSON.stringify(edit(predict, ['instances', 0], { key: 'a', pixels, ...fields })),
+      contentType: 'application/json',
+      mentions: /instances\[0\] has unknown field/,
     });
   }
 
@@ -243,7 +311,7 @@ export function fuzzCases(pixels: number[]): FuzzCase[] {
     cases.push({
       name: `${url} oversized`,
       url,
-      payload: `{"instances": [${'0,'.repeat(600_000)}0]}`,
+      payload: `{"instances": [${'0,'.repeat(Math.ceil(bodyLimitBytes / 2))}0]}`,
       contentType: 'application/json',
       mentions: /larger than the server accepts/,
     });

@@ -4,7 +4,7 @@
  */
 import { ServiceError } from '../../../src/core/api/errors';
 import type { ServingModel } from '../model';
-import { isRecord } from './json';
+import { isRecord, quoteValue } from './json';
 
 export interface InferRequest {
   readonly id: string | undefined;
@@ -30,14 +30,14 @@ function flatten(data: unknown, shape: readonly number[], out: Float32Array, fie
   const walk = (node: unknown, depth: number, path: string): void => {
     const size = shape[depth];
     if (size === undefined) {
-      if (!isFp32(node)) throw new ServiceError('INVALID_REQUEST', `${path} must be a finite FP32 number, got ${JSON.stringify(node) ?? String(node)}`);
+      if (!isFp32(node)) throw new ServiceError('INVALID_REQUEST', `${path} must be a finite FP32 number, got ${quoteValue(node)}`);
       out[written++] = node;
       return;
     }
     if (!Array.isArray(node) || node.length !== size) {
       throw new ServiceError(
         'INVALID_REQUEST',
-        `${path} must be an array of ${size} (shape ${JSON.stringify(shape)}), or all data flat with ${out.length} numbers`,
+        `${path} must be an array of ${size} (shape ${quoteValue(shape)}), or all data flat with ${out.length} numbers`,
       );
     }
     node.forEach((child: unknown, i) => walk(child, depth + 1, `${path}[${i}]`));
@@ -56,10 +56,9 @@ export function parseInferRequest(body: unknown, model: ServingModel, maxInstanc
   const tensor: unknown = inputs[0];
   if (!isRecord(tensor)) throw new ServiceError('INVALID_REQUEST', 'inputs[0] must be an object with "name", "shape", "datatype" and "data"');
   if (tensor['name'] !== model.input.name) {
-    throw new ServiceError('INVALID_REQUEST', `inputs[0].name is ${JSON.stringify(tensor['name'])}; model ${model.entry.name} takes "${model.input.name}"`);
+    throw new ServiceError('INVALID_REQUEST', `inputs[0].name is ${quoteValue(tensor['name'])}; model ${model.entry.name} takes "${model.input.name}"`);
   }
-  if (tensor['datatype'] !== 'FP32')
-    throw new ServiceError('INVALID_REQUEST', `inputs[0].datatype is ${JSON.stringify(tensor['datatype'])}; it must be "FP32"`);
+  if (tensor['datatype'] !== 'FP32') throw new ServiceError('INVALID_REQUEST', `inputs[0].datatype is ${quoteValue(tensor['datatype'])}; it must be "FP32"`);
   const shape = tensor['shape'];
   const rowDims = model.input.shape.slice(1);
   if (
@@ -68,7 +67,7 @@ export function parseInferRequest(body: unknown, model: ServingModel, maxInstanc
     !shape.every((d) => Number.isInteger(d) && d > 0) ||
     shape.slice(1).some((d, i) => d !== rowDims[i])
   ) {
-    throw new ServiceError('INVALID_REQUEST', `inputs[0].shape is ${JSON.stringify(shape)}; it must be [N, ${rowDims.join(', ')}] with N >= 1`);
+    throw new ServiceError('INVALID_REQUEST', `inputs[0].shape is ${quoteValue(shape)}; it must be [N, ${rowDims.join(', ')}] with N >= 1`);
   }
   const rows = shape[0] as number;
   if (rows > maxInstances) throw new ServiceError('TOO_MANY_INSTANCES', `inputs[0].shape asks for ${rows} rows; the limit is ${maxInstances}`);

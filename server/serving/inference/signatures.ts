@@ -7,11 +7,12 @@ import { ServiceError } from '../../../src/core/api/errors';
 import { SIGNATURES, type Prediction, type SignatureName } from '../../../src/core/api/predict';
 import { argmax, softmax } from '../../../src/core/math/probabilities';
 import type { ServingModel } from '../model';
+import { quoteValue } from './json';
 
 export function parseSignature(value: unknown): SignatureName {
   if (value === undefined) return 'serving_default';
   if (typeof value !== 'string' || !SIGNATURES.includes(value as SignatureName)) {
-    throw new ServiceError('INVALID_REQUEST', `unknown signature ${JSON.stringify(value)}; known: ${SIGNATURES.join(', ')}`);
+    throw new ServiceError('INVALID_REQUEST', `unknown signature ${quoteValue(value)}; known: ${SIGNATURES.join(', ')}`);
   }
   return value as SignatureName;
 }
