@@ -80,7 +80,9 @@ const DOCUMENTED = [
   'POST /v2/models/{model}/versions/{version}/infer',
   'POST /v1/models/{model}:predict',
   'POST /v1/models/{model}/versions/{version}:predict',
+  'POST /v2/repository/index',
   'POST /v2/repository/models/{model}/load',
+  'POST /v2/repository/models/{model}/unload',
   'GET /metrics',
 ];
 

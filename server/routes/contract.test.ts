@@ -3,7 +3,7 @@
  * the same schemas the API document and the PWA's client are made from. Each
  * documented operation is called with valid requests (every `:predict`
  * signature, pixels and PNG instances, an admin load that loads a new
- * version), and each answer is parsed strictly by its zod schema: an unknown
+ * version, the repository index, an unload), and each answer is parsed strictly by its zod schema: an unknown
  * field at any depth fails, as does a missing or mistyped one. Error answers
  * parse strictly as ErrorBody. The last test checks that these cases cover
  * every operation of /openapi.json, so a new route needs a contract here.
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ModelLoadResponse } from '../../src/core/api/admin';
+import { ModelLoadResponse, RepositoryIndexResponse, RepositoryUnloadResponse } from '../../src/core/api/admin';
 import { ErrorBody, type ErrorCode } from '../../src/core/api/errors';
 import { InferenceResponse, ModelMetadata, ModelReady, ServerLive, ServerMetadata, ServerReady } from '../../src/core/api/oip';
 import { PredictResponse } from '../../src/core/api/predict';
@@ -214,6 +214,25 @@ describe('the admin load answers its schema', () => {
     const again = await load();
     expect(conforms(ModelLoadResponse, again.json())).toEqual({ model: 'digits-small', loaded: [], serving: ['1', '2'] });
   });
+
+  it('answers the repository index as RepositoryIndexResponse', async () => {
+    const response = await server.app.inject({ method: 'POST', url: '/v2/repository/index', headers: { authorization: `Bearer ${TOKEN}` }, payload: {} });
+    expect(response.statusCode).toBe(200);
+    expect(conforms(RepositoryIndexResponse, response.json())).toEqual([
+      { name: 'digits-full', version: '1', state: 'READY', reason: '' },
+      { name: 'digits-small', version: '1', state: 'READY', reason: '' },
+      { name: 'digits-small', version: '2', state: 'READY', reason: '' },
+    ]);
+  });
+
+  it('unloads a model and answers RepositoryUnloadResponse, then loads it back', async () => {
+    const admin = (action: string) =>
+      server.app.inject({ method: 'POST', url: `/v2/repository/models/digits-small/${action}`, headers: { authorization: `Bearer ${TOKEN}` } });
+    const unloaded = await admin('unload');
+    expect(unloaded.statusCode).toBe(200);
+    expect(conforms(RepositoryUnloadResponse, unloaded.json())).toEqual({});
+    expect(conforms(ModelLoadResponse, (await admin('load')).json())).toEqual({ model: 'digits-small', loaded: ['1', '2'], serving: ['1', '2'] });
+  });
 });
 
 describe('error answers parse strictly as ErrorBody', () => {
@@ -249,6 +268,19 @@ describe('error answers parse strictly as ErrorBody', () => {
       404,
       'MODEL_NOT_FOUND',
     ],
+    ['a repository index without the token', { method: 'POST', url: '/v2/repository/index' }, 401, 'UNAUTHORIZED'],
+    [
+      'a repository index with a ready that is not a boolean',
+      { method: 'POST', url: '/v2/repository/index', headers: { authorization: `Bearer ${TOKEN}` }, payload: { ready: 1 } },
+      400,
+      'INVALID_REQUEST',
+    ],
+    [
+      'an admin unload of a model not loaded',
+      { method: 'POST', url: '/v2/repository/models/nope/unload', headers: { authorization: `Bearer ${TOKEN}` } },
+      404,
+      'MODEL_NOT_FOUND',
+    ],
   ] as [string, InjectOptions, number, ErrorCode][])('%s', async (_what, request, status, code) => {
     const response = await server.app.inject(request);
     expect(response.statusCode).toBe(status);
@@ -260,7 +292,13 @@ describe('coverage', () => {
   it('has a contract case for every documented operation', async () => {
     const doc = (await server.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    const covered = new Set([...CASES.map((c) => c.operation), 'GET /metrics', 'POST /v2/repository/models/{model}/load']);
+    const covered = new Set([
+      ...CASES.map((c) => c.operation),
+      'GET /metrics',
+      'POST /v2/repository/index',
+      'POST /v2/repository/models/{model}/load',
+      'POST /v2/repository/models/{model}/unload',
+    ]);
     expect([...covered].sort()).toEqual(documented.sort());
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The model registry: the models being served, read from a folder laid out
  * as `<name>/<version>/model.onnx` plus `manifest.json`. Each version is
- * loaded once and kept; the newest version of a name is its default. Usable
- * without any HTTP server (a batch worker loads and runs models through it).
+ * loaded once and kept until it is unloaded; the newest version of a name is
+ * its default. Usable without any HTTP server (a batch worker loads and runs
+ * models through it).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,8 +15,80 @@ import { batchingFor, type ServingSettings } from './settings';
 
 const MANIFEST = 'manifest.json';
 
+/** A version the manifest lists (or one still served that it no longer lists), and whether it serves. */
+export interface VersionState {
+  readonly name: string;
+  readonly version: string;
+  readonly state: 'READY' | 'UNAVAILABLE';
+  /** Why it is not serving; empty when it is READY. */
+  readonly reason: string;
+}
+
+const versionKey = (name: string, version: string) => `${name}\u0000${version}`;
+const byVersion = (a: string, b: string) => Number(a) - Number(b) || a.localeCompare(b);
+
+/**
+ * Counts the infer calls in progress on one model version, so that unloading
+ * it can wait for the callers that resolved it before it left the registry.
+ */
+class CallsInProgress {
+  private count = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  wrap(model: ServingModel): ServingModel {
+    const infer = (input: Float32Array, rows: number, timeoutMs: number): Promise<Float32Array> => {
+      this.count++;
+      let result: Promise<Float32Array>;
+      try {
+        result = model.infer(input, rows, timeoutMs);
+      } catch (error) {
+        result = Promise.reject(error as Error);
+      }
+      return result.finally(() => {
+        if (--this.count > 0) return;
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      });
+    };
+    return {
+      entry: model.entry,
+      input: model.input,
+      output: model.output,
+      rowSize: model.rowSize,
+      classes: model.classes,
+      infer,
+      stats: () => model.stats(),
+      close: () => model.close(),
+    };
+  }
+
+  /**
+   * Resolves once no call is in progress and none has started by the next turn
+   * of the event loop: a caller that awaits one run and then submits the next
+   * (an explanation's chunks, the next explanation behind its limiter) does so
+   * within the same turn, so it is waited for too.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      if (this.count > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.count === 0) return;
+    }
+  }
+}
+
+interface Served {
+  readonly model: ServingModel;
+  readonly calls: CallsInProgress;
+}
+
 export class ModelRegistry {
-  private readonly models = new Map<string, Map<string, ServingModel>>();
+  private readonly models = new Map<string, Map<string, Served>>();
+  /** Why listed versions are not serving (unloaded, unloading, failed to load), by name and version. */
+  private readonly notServing = new Map<string, string>();
+  /** Unloads still finishing their requests, so close() can wait for them. */
+  private readonly retiring = new Set<Promise<void>>();
   private loading = Promise.resolve();
   ready = false;
 
@@ -53,21 +126,80 @@ export class ModelRegistry {
    * if a new version is broken, the error says why and nothing changes.
    */
   async load(name: string): Promise<{ loaded: string[]; serving: string[] }> {
-    const run = this.loading.then(async () => {
+    return this.serialized(async () => {
       const manifest = await this.readManifest();
       const entries = manifest.models.filter((m) => m.name === name);
       if (entries.length === 0) throw new ServiceError('MODEL_NOT_FOUND', `the manifest lists no model "${name}"`);
       const fresh = entries.filter((e) => !this.models.get(name)?.has(e.version));
       const loaded: ServingModel[] = [];
-      try {
-        for (const entry of fresh) loaded.push(await this.loadEntry(entry));
-      } catch (error) {
-        await Promise.all(loaded.map((m) => m.close()));
-        throw error;
+      for (const entry of fresh) {
+        try {
+          loaded.push(await this.loadEntry(entry));
+        } catch (error) {
+          this.notServing.set(versionKey(name, entry.version), `load failed: ${(error as Error).message}`);
+          await Promise.all(loaded.map((m) => m.close()));
+          throw error;
+        }
       }
       for (const model of loaded) this.register(model);
       return { loaded: loaded.map((m) => m.entry.version), serving: this.versions(name) };
     });
+  }
+
+  /**
+   * Stops serving every version of `name`: new requests for it find no model
+   * at once, while the requests that already hold it finish; then its
+   * sessions close. Resolves with the versions unloaded; `load` brings them
+   * back from the manifest.
+   */
+  async unload(name: string): Promise<{ unloaded: string[] }> {
+    return this.serialized(async () => {
+      const versions = this.models.get(name);
+      if (!versions) throw new ServiceError('MODEL_NOT_FOUND', `model "${name}" is not loaded; serving: ${this.names().join(', ') || 'none'}`);
+      const unloaded = this.versions(name);
+      this.models.delete(name);
+      for (const version of unloaded) this.notServing.set(versionKey(name, version), 'unloading: finishing the requests in flight');
+      const retired = Promise.all(
+        [...versions.values()].map(async ({ model, calls }) => {
+          await calls.settled();
+          await model.close();
+          this.notServing.set(versionKey(name, model.entry.version), 'unloaded');
+        }),
+      ).then(() => undefined);
+      this.retiring.add(retired);
+      try {
+        await retired;
+      } finally {
+        this.retiring.delete(retired);
+      }
+      return { unloaded };
+    });
+  }
+
+  /**
+   * Every version the manifest lists, and any still served that it no longer
+   * lists, by name and then version: READY when it serves, UNAVAILABLE with
+   * the reason otherwise.
+   */
+  async index(): Promise<VersionState[]> {
+    const manifest = await this.readManifest();
+    const listed = new Set(manifest.models.map((m) => versionKey(m.name, m.version)));
+    const states: VersionState[] = manifest.models.map(({ name, version }) =>
+      this.models.get(name)?.has(version)
+        ? { name, version, state: 'READY', reason: '' }
+        : { name, version, state: 'UNAVAILABLE', reason: this.notServing.get(versionKey(name, version)) ?? 'not loaded' },
+    );
+    for (const name of this.names()) {
+      for (const version of this.versions(name)) {
+        if (!listed.has(versionKey(name, version))) states.push({ name, version, state: 'READY', reason: '' });
+      }
+    }
+    return states.sort((a, b) => a.name.localeCompare(b.name) || byVersion(a.version, b.version));
+  }
+
+  /** Loads and unloads run one at a time, in the order asked; a failed one does not stop the next. */
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.loading.then(task);
     this.loading = run.then(
       () => undefined,
       () => undefined,
@@ -85,9 +217,11 @@ export class ModelRegistry {
   }
 
   private register(model: ServingModel): void {
-    const versions = this.models.get(model.entry.name) ?? new Map<string, ServingModel>();
-    versions.set(model.entry.version, model);
+    const calls = new CallsInProgress();
+    const versions = this.models.get(model.entry.name) ?? new Map<string, Served>();
+    versions.set(model.entry.version, { model: calls.wrap(model), calls });
     this.models.set(model.entry.name, versions);
+    this.notServing.delete(versionKey(model.entry.name, model.entry.version));
   }
 
   has(name: string): boolean {
@@ -100,25 +234,32 @@ export class ModelRegistry {
 
   /** Versions of a model, oldest first. */
   versions(name: string): string[] {
-    return [...(this.models.get(name)?.keys() ?? [])].sort((a, b) => Number(a) - Number(b));
+    return [...(this.models.get(name)?.keys() ?? [])].sort(byVersion);
   }
 
   all(): ServingModel[] {
-    return [...this.models.values()].flatMap((versions) => [...versions.values()]);
+    return [...this.models.values()].flatMap((versions) => [...versions.values()].map((served) => served.model));
   }
 
   /** The named version, or the newest when none is named. */
   resolve(name: string, version?: string): ServingModel {
     const versions = this.models.get(name);
-    if (!versions) throw new ServiceError('MODEL_NOT_FOUND', `unknown model "${name}"; serving: ${this.names().join(', ') || 'none'}`);
+    if (!versions) {
+      const what = this.wasUnloaded(name) ? `model "${name}" is unloaded` : `unknown model "${name}"`;
+      throw new ServiceError('MODEL_NOT_FOUND', `${what}; serving: ${this.names().join(', ') || 'none'}`);
+    }
     const chosen = version ?? this.versions(name).at(-1) ?? '';
-    const model = versions.get(chosen);
-    if (!model) throw new ServiceError('VERSION_NOT_FOUND', `model "${name}" has no version "${chosen}"; versions: ${this.versions(name).join(', ')}`);
-    return model;
+    const served = versions.get(chosen);
+    if (!served) throw new ServiceError('VERSION_NOT_FOUND', `model "${name}" has no version "${chosen}"; versions: ${this.versions(name).join(', ')}`);
+    return served.model;
+  }
+
+  private wasUnloaded(name: string): boolean {
+    return [...this.notServing].some(([key, reason]) => key.startsWith(versionKey(name, '')) && reason.startsWith('unload'));
   }
 
   async close(): Promise<void> {
     this.ready = false;
-    await Promise.all(this.all().map((m) => m.close()));
+    await Promise.all([...this.all().map((m) => m.close()), ...this.retiring]);
   }
 }
