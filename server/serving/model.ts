@@ -2,7 +2,8 @@
  * One model version, loaded once: read and verified against its manifest
  * entry (size, sha256, tensors), its session in a worker thread, warmed up,
  * behind its own dynamic batcher. Callers see `infer()` and `stats()`; the
- * batcher stays inside.
+ * batcher stays inside. If the thread dies, it is restarted on the same bytes,
+ * checked and warmed up again; requests arriving meanwhile wait for it.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -13,13 +14,17 @@ import { DynamicBatcher, type BatchObserver } from './batching/batcher';
 import type { BatchingSettings } from './settings';
 import { sessionOptions } from '../../tools/onnx/runtime';
 import type { TensorMetadata } from './runtime/session-api';
-import { SessionWorker } from './runtime/session-worker';
+import { SessionWorker, type SessionThread } from './runtime/session-worker';
 
 export interface ModelStats {
-  /** Rows waiting in the batching queue. */
+  /** Rows waiting: in the batching queue, or for the inference thread to restart. */
   readonly queuedRows: number;
   readonly maxBatchSize: number;
   readonly maxQueueRows: number;
+  /** Inference threads started to replace one that died (failed attempts count too). */
+  readonly restarts: number;
+  /** Whether an inference thread serves: false while it restarts, and once closed. */
+  readonly available: boolean;
 }
 
 export interface ServingModel {
@@ -32,7 +37,9 @@ export interface ServingModel {
   /**
    * Runs `rows` rows (flat in `input`) through the batcher; resolves with their
    * output rows, flat. A full queue is QUEUE_FULL, a missed deadline
-   * DEADLINE_EXCEEDED, a closing model SHUTTING_DOWN.
+   * DEADLINE_EXCEEDED, a closing model SHUTTING_DOWN. While the inference
+   * thread restarts, a call waits for it within its deadline; the calls the
+   * thread held when it died fail with SHUTTING_DOWN (503) saying it restarts.
    */
   infer(input: Float32Array, rows: number, timeoutMs: number): Promise<Float32Array>;
   stats(): ModelStats;
@@ -75,36 +82,71 @@ export async function loadModel(registryDir: string, entry: ModelEntry, options:
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== entry.sha256) throw loadFailed(`${where}: sha256 of ${path} is ${digest}, the manifest says ${entry.sha256}`);
 
-  // The session lives in a worker thread: onnxruntime-node computes on the calling thread.
-  const session = await SessionWorker.open(bytes, sessionOptions(options.intraOpThreads, options.intraOpSpinning)).catch((error: Error) => {
-    throw loadFailed(`${where}: onnxruntime cannot load it: ${error.message}`);
-  });
-  try {
-    checkTensors('input', entry.inputs, session.inputMetadata, where);
-    checkTensors('output', entry.outputs, session.outputMetadata, where);
-  } catch (error) {
-    await session.close();
-    throw error;
-  }
   const input = entry.inputs[0] as TensorSpec;
   const output = entry.outputs[0] as TensorSpec;
   const rowDims = input.shape.slice(1);
   const rowSize = rowDims.reduce((a, b) => a * b, 1);
+  const { maxBatchSize, maxQueueRows } = options.batching;
+
+  // Every thread, the first and each restarted one, is checked and warmed up before it serves.
+  const prepare = async (thread: SessionThread): Promise<void> => {
+    checkTensors('input', entry.inputs, thread.inputMetadata, where);
+    checkTensors('output', entry.outputs, thread.outputMetadata, where);
+    // The first runs allocate and pick kernels; do them before declaring ready.
+    for (const rows of [1, maxBatchSize]) {
+      await thread.run(input.name, output.name, new Float32Array(rows * rowSize), [rows, ...rowDims]).catch((error: Error) => {
+        throw loadFailed(`${where}: a warm-up run failed: ${error.message}`);
+      });
+    }
+  };
+  // The session lives in a worker thread: onnxruntime-node computes on the calling thread.
+  const session = await SessionWorker.open(bytes, sessionOptions(options.intraOpThreads, options.intraOpSpinning), prepare).catch((error: Error) => {
+    throw error instanceof ServiceError && error.code === 'MODEL_LOAD_FAILED' ? error : loadFailed(`${where}: onnxruntime cannot load it: ${error.message}`);
+  });
 
   const runDirect = (data: Float32Array, rows: number): Promise<Float32Array> => session.run(input.name, output.name, data, [rows, ...rowDims]);
-  // Warm-up: the first runs allocate and pick kernels; do it before declaring ready.
-  for (const rows of [1, options.batching.maxBatchSize]) await runDirect(new Float32Array(rows * rowSize), rows);
-
   const batcher = new DynamicBatcher(runDirect, rowSize, options.batching, options.observer);
+  let closing = false;
+  /** Rows of calls waiting for a restarted thread; they count against the queue bound too. */
+  let waitingRows = 0;
+
+  const infer = async (data: Float32Array, rows: number, timeoutMs: number): Promise<Float32Array> => {
+    if (closing || session.available) return batcher.submit(data, rows, timeoutMs);
+    // Waiting rather than failing at once: a restart takes well under a deadline, so most callers are served.
+    if (batcher.depth + waitingRows + rows > maxQueueRows) {
+      throw new ServiceError('QUEUE_FULL', `the model's queue is full (${batcher.depth + waitingRows} of ${maxQueueRows} rows waiting); retry shortly`, 1);
+    }
+    const started = performance.now();
+    waitingRows += rows;
+    try {
+      if (!(await session.whenAvailable(timeoutMs))) {
+        throw new ServiceError(
+          'DEADLINE_EXCEEDED',
+          `the model's inference thread is restarting; no model capacity within the request deadline of ${timeoutMs} ms`,
+        );
+      }
+    } finally {
+      waitingRows -= rows;
+    }
+    return batcher.submit(data, rows, Math.max(0, timeoutMs - (performance.now() - started)));
+  };
+
   return {
     entry,
     input,
     output,
     rowSize,
     classes: output.shape.at(-1) ?? entry.labels.length,
-    infer: (data, rows, timeoutMs) => batcher.submit(data, rows, timeoutMs),
-    stats: () => ({ queuedRows: batcher.depth, maxBatchSize: options.batching.maxBatchSize, maxQueueRows: options.batching.maxQueueRows }),
+    infer,
+    stats: () => ({
+      queuedRows: batcher.depth + waitingRows,
+      maxBatchSize,
+      maxQueueRows,
+      restarts: session.restarts,
+      available: session.available,
+    }),
     async close() {
+      closing = true;
       await batcher.drain();
       await session.close();
     },
