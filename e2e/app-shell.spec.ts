@@ -1,10 +1,12 @@
 /**
  * The built app as served: cross-origin isolated, showing the models of the
  * validated manifest, following the browser's online status, with model files
- * that match the manifest.
+ * that match the manifest, and working under its content security policy.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { GATED_STROKES } from '../test/fixtures/digit-strokes';
+import { drawAndSettle, waitForPhaseOne, waitForServiceWorker } from './support/app';
 
 const manifest = JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as {
   models: { name: string; version: string; role: string }[];
@@ -45,4 +47,30 @@ test('the model files are served from the app origin and match the manifest', as
     expect(response.status()).toBe(200);
     expect((await response.body()).byteLength).toBe(model.bytes);
   }
+});
+
+test('under its content security policy the app draws, predicts on the edge and in the cloud, and installs its worker, with no violation', async ({ page }) => {
+  const violations: string[] = [];
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      (globalThis as { violations?: string[] }).violations ??= [];
+      (globalThis as { violations?: string[] }).violations?.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const response = await page.goto('/');
+  const policy = response?.headers()['content-security-policy'] ?? '';
+  expect(policy).toContain("frame-ancestors 'none'");
+  expect(policy).toContain("'wasm-unsafe-eval'");
+  expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+  expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+  await waitForPhaseOne(page);
+  await expect(page.getByTestId('status-backend')).toHaveText(/wasm/);
+  await drawAndSettle(page, GATED_STROKES);
+  await expect(page.getByTestId('prediction-source')).toHaveText('cloud');
+  await waitForServiceWorker(page);
+  const seen = await page.evaluate(() => (globalThis as { violations?: string[] }).violations ?? []);
+  expect([...violations, ...seen]).toEqual([]);
 });

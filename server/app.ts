@@ -8,12 +8,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyCors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config';
 import type { ServerContext } from './context';
 import { registerDocs } from './http/docs';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
-import { registerIsolationHeaders } from './http/isolation-headers';
+import { requestIdOf } from './http/request-id';
+import { registerResponseHeaders } from './http/response-headers';
 import { registerSchemaCompilers } from './http/schemas';
 import { registerStaticApp } from './http/static-app';
 import { ServerMetrics } from './metrics/metrics';
@@ -30,7 +31,24 @@ export interface Server {
 }
 
 export async function buildServer(config: ServerConfig): Promise<Server> {
-  const app = Fastify({ logger: { level: config.logLevel }, bodyLimit: config.bodyLimitBytes, frameworkErrors, clientErrorHandler });
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // One line per request drowns the rest at scale; LOG_REQUESTS turns it on.
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    genReqId: requestIdOf,
+    bodyLimit: config.bodyLimitBytes,
+    frameworkErrors,
+    clientErrorHandler,
+    // The whole request must arrive in time, so silent or trickling sockets are closed.
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.requestTimeoutMs,
+      // Node checks the timeouts on this period (30 s by default): a quarter of the timeout keeps the bound close.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.round(config.http.requestTimeoutMs / 4))),
+    },
+  });
   const metrics = new ServerMetrics();
   const registry = new ModelRegistry(config, (name, version) => metrics.observerFor(name, version));
   const predictor = new KeyedPredictor({ timeoutMs: config.requestTimeoutMs, explain: config.explain });
@@ -40,7 +58,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   app.removeContentTypeParser('text/plain');
   registerSchemaCompilers(app);
   registerErrorHandling(app);
-  registerIsolationHeaders(app);
+  registerResponseHeaders(app);
   if (config.corsOrigins.length > 0) await app.register(fastifyCors, { origin: [...config.corsOrigins] });
   await registerDocs(app);
   await app.register(metricsRoutes, { context });

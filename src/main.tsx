@@ -2,6 +2,7 @@
  * The page's entry point: starts what phase one will wait for (the manifest,
  * the GPU identity), then renders the app.
  */
+import './app/zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';

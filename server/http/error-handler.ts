@@ -95,7 +95,8 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   const [code, message] = PARSER_ERRORS[error.code ?? ''] ?? (['INVALID_REQUEST', 'malformed HTTP request'] as const);
   const status = ERROR_CATALOG[code].status;
   const payload = JSON.stringify(body(code, message));
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
-  );
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close`;
+  // Then close for good, as Node's own handler does: a half-closed socket would wait on a client that may never hang up.
+  socket.write(`${head}\r\n\r\n${payload}`);
+  socket.destroy();
 }

@@ -4,6 +4,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BatchObserver } from '../serving/batching/batcher';
+import type { ServingModel } from '../serving/model';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -46,7 +47,7 @@ export class ServerMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });
-  readonly queueDepth = new Gauge({
+  private readonly queueDepth = new Gauge({
     name: 'inference_queue_rows',
     help: "Rows waiting in a model's batching queue",
     labelNames: ['model', 'version'] as const,
@@ -55,6 +56,31 @@ export class ServerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  private readonly available = new Gauge({
+    name: 'inference_model_available',
+    help: "1 while a model's inference thread serves, 0 while it restarts",
+    labelNames: ['model', 'version'] as const,
+    registers: [this.registry],
+  });
+  private readonly restarts = new Gauge({
+    name: 'inference_thread_restarts',
+    help: "Times a model's inference thread was restarted after it died (only grows)",
+    labelNames: ['model', 'version'] as const,
+    registers: [this.registry],
+  });
+
+  /** The Prometheus text, with each model's queue depth, availability and restarts read now. */
+  async render(models: readonly ServingModel[]): Promise<string> {
+    for (const model of models) {
+      const labels = { model: model.entry.name, version: model.entry.version };
+      const stats = model.stats();
+      this.queueDepth.set(labels, stats.queuedRows);
+      this.available.set(labels, stats.available ? 1 : 0);
+      this.restarts.set(labels, stats.restarts);
+    }
+    return this.registry.metrics();
   }
 
   observerFor(model: string, version: string): BatchObserver {

@@ -20,12 +20,7 @@ const routes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => 
   app.get(
     '/metrics',
     { schema: { tags: ['Operations'], summary: 'Prometheus metrics', produces: ['text/plain'], response: { 200: z.string() } } },
-    async (_request, reply) => {
-      for (const model of registry.all()) {
-        metrics.queueDepth.set({ model: model.entry.name, version: model.entry.version }, model.stats().queuedRows);
-      }
-      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-    },
+    async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.render(registry.all())),
   );
 };
 

@@ -24,7 +24,8 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
     '/v2/health/ready',
     { schema: { tags, summary: 'Readiness: every model loaded and warm, and not shutting down', response: { 200: ServerReady, 503: ServerReady } } },
     async (_request, reply) => {
-      const ready = registry.ready && !context.shuttingDown;
+      // Not ready while a model's inference thread restarts: a balancer sends traffic elsewhere meanwhile.
+      const ready = registry.ready && !context.shuttingDown && registry.all().every((m) => m.stats().available);
       return reply.code(ready ? 200 : 503).send({ ready });
     },
   );
@@ -59,7 +60,7 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
 
   const ready = async (request: { params: { model: string; version?: string } }) => {
     const model = registry.resolve(request.params.model, request.params.version);
-    return { name: model.entry.name, version: model.entry.version, ready: !context.shuttingDown };
+    return { name: model.entry.name, version: model.entry.version, ready: !context.shuttingDown && model.stats().available };
   };
   const readyResponse = { 200: ModelReady, ...ERROR_RESPONSES };
   app.get('/v2/models/:model/ready', { schema: { tags, summary: 'Model readiness', params: ModelParams, response: readyResponse } }, ready);

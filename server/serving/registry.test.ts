@@ -82,7 +82,7 @@ describe('a registry made from plain settings', () => {
     DIGITS.forEach((_, row) => {
       for (let j = 0; j < 10; j++) expect(logits[row * 10 + j]).toBeCloseTo(oracle[row]?.[j] ?? NaN, 4);
     });
-    expect(model.stats()).toEqual({ queuedRows: 0, maxBatchSize: 16, maxQueueRows: settings.batching.maxQueueRows });
+    expect(model.stats()).toEqual({ queuedRows: 0, maxBatchSize: 16, maxQueueRows: settings.batching.maxQueueRows, restarts: 0, available: true });
   });
 
   it('gives each of many concurrent single-row calls its own logits', async () => {

@@ -16,13 +16,25 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `server/main.ts` in its own process with these settings and waits until it is ready. */
-export async function spawnServer(env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
+/**
+ * Starts `server/main.ts` in its own process with these settings and waits
+ * until it is ready. With `logs`, the process's log lines (stdout) are kept.
+ */
+export async function spawnServer(env: Record<string, string>, options: { logs?: string[] } = {}): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir(), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', options.logs ? 'pipe' : 'ignore', 'inherit'],
   });
+  const logs = options.logs;
+  if (logs) {
+    let partial = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      logs.push(...lines);
+    });
+  }
   const base = `http://127.0.0.1:${port}`;
   for (let tries = 0; tries < 300; tries++) {
     if (

@@ -137,7 +137,7 @@ describe('a model whose inference thread dies', () => {
     for (const i of failed) {
       const reason = (outcomes[i] as PromiseRejectedResult).reason as unknown;
       expect(reason).toBeInstanceOf(ServiceError);
-      expect(reason).toMatchObject({ status: 503, code: 'SHUTTING_DOWN' });
+      expect(reason).toMatchObject({ status: 503, code: 'MODEL_UNAVAILABLE' });
       expect((reason as Error).message).toMatch(/^the model's inference thread stopped \(exit code 1\) and is restarting/);
       // Only calls made before the thread died can have been in flight.
       expect(i).toBeLessThan(exitedAfter);

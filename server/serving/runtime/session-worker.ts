@@ -101,7 +101,8 @@ interface Waiter {
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
-const restarting = (detail: string) => new ServiceError('SHUTTING_DOWN', `the model's inference thread stopped (${detail}) and is restarting; retry shortly`);
+const restarting = (detail: string) =>
+  new ServiceError('MODEL_UNAVAILABLE', `the model's inference thread stopped (${detail}) and is restarting; retry shortly`);
 const shuttingDown = () => new ServiceError('SHUTTING_DOWN', 'the model is shutting down');
 
 export class SessionWorker {

@@ -36,6 +36,7 @@ export const ERROR_CATALOG = {
   EXPLAIN_BUSY: { status: 429, meaning: 'Too many explain requests in progress; retry after Retry-After seconds.' },
   DEADLINE_EXCEEDED: { status: 503, meaning: 'No model capacity within the request deadline.' },
   SHUTTING_DOWN: { status: 503, meaning: 'The server or the model is shutting down.' },
+  MODEL_UNAVAILABLE: { status: 503, meaning: "The model's inference thread stopped and is restarting; retry shortly." },
   INTERNAL: { status: 500, meaning: 'An unexpected failure; the server logged it.' },
 } as const satisfies Record<string, CatalogEntry>;
 

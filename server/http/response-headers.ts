@@ -1,0 +1,44 @@
+/**
+ * Headers every response carries: cross-origin isolation (WASM threads need
+ * it), no MIME sniffing, no referrer, no framing, a content security policy
+ * for the app that still lets onnxruntime-web compile WebAssembly and start
+ * its workers, and the request's id. WebAssembly goes out as application/wasm.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ISOLATION_HEADERS } from '../../src/core/api/headers';
+
+/**
+ * The app's policy. onnxruntime-web compiles WebAssembly ('wasm-unsafe-eval')
+ * and its WASM threads start workers from blob: URLs; React sets styles
+ * through the DOM, which the policy does not restrict. The API document's
+ * page (/docs) sets a policy of its own.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  ...ISOLATION_HEADERS,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+export function registerResponseHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    reply.header('x-request-id', request.id);
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    // Browsers compile WebAssembly streaming only from this exact type.
+    if (request.url.split('?')[0]?.endsWith('.wasm')) reply.header('content-type', 'application/wasm');
+    return payload;
+  });
+}
