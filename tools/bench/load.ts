@@ -14,13 +14,19 @@ import autocannon from 'autocannon';
 
 export interface LoadResult {
   readonly perSecond: number;
+  /** 2xx answers per second: the useful part of `perSecond`. */
+  readonly okPerSecond: number;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
 }
 
 export type LoadGenerator = 'wrk' | 'autocannon';
-type Load = (url: string, body: string, connections: number, seconds: number) => Promise<LoadResult>;
+export interface LoadOptions {
+  /** A request unanswered this long counts as an error (wrk's default of 2 s is short under overload). */
+  readonly timeoutSeconds?: number;
+}
+type Load = (url: string, body: string, connections: number, seconds: number, options?: LoadOptions) => Promise<LoadResult>;
 
 const run = promisify(execFile);
 
@@ -36,27 +42,48 @@ export async function chooseLoadGenerator(): Promise<LoadGenerator> {
   return (await hasWrk()) ? 'wrk' : 'autocannon';
 }
 
-const autocannonLoad: Load = async (url, body, connections, seconds) => {
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: seconds });
-  return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+const autocannonLoad: Load = async (url, body, connections, seconds, options = {}) => {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: seconds,
+    ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
+  });
+  return {
+    perSecond: result.requests.average,
+    okPerSecond: result['2xx'] / Math.max(1e-3, result.duration),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
 };
 
 const MS = { us: 0.001, ms: 1, s: 1000 } as const;
 
-const wrkLoad: Load = async (url, body, connections, seconds) => {
+const wrkLoad: Load = async (url, body, connections, seconds, options = {}) => {
   const script = join(mkdtempSync(join(tmpdir(), 'wrk-')), 'post.lua');
   writeFileSync(script, `wrk.method = "POST"\nwrk.headers["content-type"] = "application/json"\nwrk.body = [==[${body}]==]\n`);
-  const { stdout } = await run('wrk', ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', script, url]);
+  const timeout = options.timeoutSeconds !== undefined ? ['--timeout', `${options.timeoutSeconds}s`] : [];
+  const { stdout } = await run('wrk', ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, ...timeout, '--latency', '-s', script, url], {
+    maxBuffer: 1 << 20,
+  });
   const latency = (quantile: string) => {
     const match = stdout.match(new RegExp(`^\\s*${quantile}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm'));
     return match ? Number(match[1]) * MS[match[2] as keyof typeof MS] : NaN;
   };
   const count = (pattern: RegExp) => (stdout.match(pattern)?.slice(1) ?? []).reduce((sum, n) => sum + Number(n), 0);
+  const total = stdout.match(/(\d+) requests in ([\d.]+)(us|ms|s|m)\b/);
+  const elapsedS = total ? (Number(total[2]) * (total[3] === 'm' ? 60_000 : MS[total[3] as keyof typeof MS])) / 1000 : seconds;
+  const non2xx = count(/Non-2xx or 3xx responses: (\d+)/);
   return {
     perSecond: Number(stdout.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? NaN),
+    okPerSecond: total ? (Number(total[1]) - non2xx) / elapsedS : NaN,
     p50: latency('50'),
     p99: latency('99'),
-    errors: count(/Non-2xx or 3xx responses: (\d+)/) + count(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/),
+    errors: non2xx + count(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/),
   };
 };
 

@@ -4,9 +4,12 @@
  *  (b) the server over loopback HTTP (wrk, or autocannon without it; one keyed
  *      instance a request)
  *      at concurrency 1, 16 and 64 with dynamic batching;
- *  (c) the same with batching off.
+ *  (c) the same with batching off;
+ *  (d) cheap :predict requests alone and under a flood of explain requests;
+ *  (e) 64-instance requests at their peak and under overload (200 connections).
  * Prints instances per second, p50 and p99 latency, the mean batch size, and
- * the ratios (b)/(a) at the same mean batch size and (b)/(c).
+ * the ratios (b)/(a) at the same mean batch size, (b)/(c), (d) flood/alone
+ * and (e) overload/peak. BENCH_PARTS (e.g. "de") runs some parts only.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,7 +18,7 @@ import { join } from 'node:path';
 import { MODEL_PACK_DIR, modelForRole, parseManifest } from '../../src/core/manifest';
 import { spawnServer } from '../../test/server/spawn-server';
 import { drawnPixels } from '../../test/drawn-digits';
-import { chooseLoadGenerator, LOADS, type LoadGenerator } from './load';
+import { chooseLoadGenerator, LOADS, type LoadGenerator, type LoadResult } from './load';
 import { createSession, DEFAULT_INTRA_OP_THREADS, runFloat32, sessionOptions } from '../onnx/runtime';
 
 const DURATION_S = Number(process.env['BENCH_SECONDS'] ?? 6);
@@ -26,6 +29,14 @@ const INTRA_OP_SPINNING = !['off', 'false', '0'].includes(process.env['INTRA_OP_
 if (!Number.isInteger(INTRA_OP_THREADS) || INTRA_OP_THREADS < 1) throw new Error('INTRA_OP_THREADS must be a positive integer');
 const CONCURRENCY = [1, 16, 64];
 const RAW_BATCHES = [1, 8, 32, 64];
+const PARTS = new Set((process.env['BENCH_PARTS'] || 'abcde').toLowerCase());
+// (d): cheap requests at this many connections, explain requests at that many meanwhile.
+const CHEAP_CONNECTIONS = 64;
+const EXPLAIN_CONNECTIONS = 8;
+// (e): instances per request, the concurrencies probed for the peak (their rows fit the default queue), and the overload.
+const BIG_REQUEST = 64;
+const PEAK_CONCURRENCY = [1, 4, 16];
+const OVERLOAD_CONNECTIONS = 200;
 
 interface HttpResult {
   concurrency: number;
@@ -58,14 +69,18 @@ async function rawThroughput(batch: number): Promise<number> {
   return perSecond;
 }
 
-async function startServer(batching: boolean): Promise<{ base: string; child: ChildProcess }> {
+async function startServer(env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
   return spawnServer({
-    BATCHING: batching ? 'on' : 'off',
-    MAX_QUEUE_ROWS: '100000',
     MODEL_REPOSITORY,
     INTRA_OP_THREADS: String(INTRA_OP_THREADS),
     INTRA_OP_SPINNING: INTRA_OP_SPINNING ? 'on' : 'off',
+    ...env,
   });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
 }
 
 async function counters(base: string): Promise<{ instances: number; batches: number }> {
@@ -84,54 +99,170 @@ async function httpLoad(generator: LoadGenerator, base: string, concurrency: num
 }
 
 async function serverRuns(generator: LoadGenerator, batching: boolean): Promise<HttpResult[]> {
-  const { base, child } = await startServer(batching);
+  const { base, child } = await startServer({ BATCHING: batching ? 'on' : 'off', MAX_QUEUE_ROWS: '100000' });
   const results: HttpResult[] = [];
   try {
     // Warm the JIT, the batcher and the connection pool at the heaviest load first.
     await httpLoad(generator, base, CONCURRENCY.at(-1) ?? 64, Math.max(2, DURATION_S / 2));
     for (const c of CONCURRENCY) results.push(await httpLoad(generator, base, c));
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await stopServer(child);
   }
   return results;
 }
 
+const predictUrl = (base: string) => `${base}/v1/models/digits-full:predict`;
+const keyedBody = (instances: number, signature?: string) =>
+  JSON.stringify({
+    ...(signature ? { signature } : {}),
+    instances: Array.from({ length: instances }, (_, i) => ({ key: `k${i}`, pixels: drawnPixels(i % 10) })),
+  });
+
+interface FloodResult {
+  readonly alone: LoadResult;
+  readonly cheap: LoadResult;
+  readonly explain: LoadResult;
+}
+
+/** (d): cheap requests alone, then the same while explain requests flood the same model. The server runs with its defaults. */
+async function explainFlood(generator: LoadGenerator): Promise<FloodResult> {
+  const { base, child } = await startServer({});
+  const cheapBody = keyedBody(1);
+  const cheapLoad = () => LOADS[generator](predictUrl(base), cheapBody, CHEAP_CONNECTIONS, DURATION_S);
+  try {
+    await LOADS[generator](predictUrl(base), cheapBody, CHEAP_CONNECTIONS, Math.max(2, DURATION_S / 2));
+    const alone = await cheapLoad();
+    // Two load generators at once, each timing its own requests: only the cheap ones count.
+    const [cheap, explain] = await Promise.all([
+      cheapLoad(),
+      LOADS[generator](predictUrl(base), keyedBody(1, 'explain'), EXPLAIN_CONNECTIONS, DURATION_S, { timeoutSeconds: 30 }),
+    ]);
+    return { alone, cheap, explain };
+  } finally {
+    await stopServer(child);
+  }
+}
+
+interface OverloadResult {
+  /** Each probed concurrency with its useful instances per second. */
+  readonly peak: readonly { readonly concurrency: number; readonly result: LoadResult }[];
+  readonly overload: LoadResult;
+  /** Latency of /v2/health/live, asked every 50 ms during the overload. */
+  readonly liveP50: number;
+  readonly liveP95: number;
+  readonly liveMax: number;
+}
+
+/** Asks for liveness every `everyMs` until `stop` resolves; returns each answer's time in ms. */
+async function probeLiveness(base: string, everyMs: number, stop: Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  let done = false;
+  void stop.finally(() => (done = true));
+  while (!done) {
+    const started = performance.now();
+    await fetch(`${base}/v2/health/live`).then(
+      (r) => r.arrayBuffer(),
+      () => undefined,
+    );
+    times.push(performance.now() - started);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return times;
+}
+
+const quantile = (values: readonly number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+
+/** (e): 64-instance requests at a few concurrencies within the queue bound, then at 200 connections. The server runs with its defaults. */
+async function overload(generator: LoadGenerator): Promise<OverloadResult> {
+  const { base, child } = await startServer({});
+  const body = keyedBody(BIG_REQUEST);
+  const load = (connections: number) => LOADS[generator](predictUrl(base), body, connections, DURATION_S, { timeoutSeconds: 30 });
+  try {
+    await LOADS[generator](predictUrl(base), body, PEAK_CONCURRENCY.at(-1) ?? 16, Math.max(2, DURATION_S / 2));
+    const peak: { concurrency: number; result: LoadResult }[] = [];
+    for (const concurrency of PEAK_CONCURRENCY) peak.push({ concurrency, result: await load(concurrency) });
+    const flood = load(OVERLOAD_CONNECTIONS);
+    const live = await probeLiveness(base, 50, flood);
+    return { peak, overload: await flood, liveP50: quantile(live, 0.5), liveP95: quantile(live, 0.95), liveMax: Math.max(...live) };
+  } finally {
+    await stopServer(child);
+  }
+}
+
 const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(9);
+
+const ratioLine = (label: string, ratio: number, detail: string, target: string) =>
+  `  ${label}: ${ratio.toFixed(2)}  (${detail}; target ${target})${ratio < Number(target.replace(/[^\d.]/g, '')) ? '  BELOW TARGET' : ''}`;
 
 async function main(): Promise<void> {
   const generator = await chooseLoadGenerator();
   console.log(`bench:server — full model, ${DURATION_S} s per HTTP run, one keyed instance per request, load from ${generator}\n`);
-  console.log('(a) onnxruntime-node in-process');
-  console.log('    batch   inst/s');
-  const raw = new Map<number, number>();
-  for (const batch of RAW_BATCHES) {
-    raw.set(batch, await rawThroughput(batch));
-    console.log(`${fmt(batch)} ${fmt(raw.get(batch) ?? 0)}`);
-  }
-  const batched = await serverRuns(generator, true);
-  const unbatched = await serverRuns(generator, false);
-  for (const [label, results] of [
-    ['(b) server, dynamic batching', batched],
-    ['(c) server, batching off', unbatched],
-  ] as const) {
-    console.log(`\n${label}`);
-    console.log('  concurrency   inst/s   p50 ms   p99 ms  mean batch   errors');
-    for (const r of results)
-      console.log(
-        `${fmt(r.concurrency, 0).padStart(13)}${fmt(r.perSecond)}${fmt(r.p50, 1)}${fmt(r.p99, 1)}${fmt(r.meanBatch, 1).padStart(12)}${fmt(r.errors)}`,
-      );
-  }
+  const ratios: string[] = [];
+  if (PARTS.has('a') || PARTS.has('b') || PARTS.has('c')) {
+    console.log('(a) onnxruntime-node in-process');
+    console.log('    batch   inst/s');
+    const raw = new Map<number, number>();
+    for (const batch of RAW_BATCHES) {
+      raw.set(batch, await rawThroughput(batch));
+      console.log(`${fmt(batch)} ${fmt(raw.get(batch) ?? 0)}`);
+    }
+    const batched = await serverRuns(generator, true);
+    const unbatched = await serverRuns(generator, false);
+    for (const [label, results] of [
+      ['(b) server, dynamic batching', batched],
+      ['(c) server, batching off', unbatched],
+    ] as const) {
+      console.log(`\n${label}`);
+      console.log('  concurrency   inst/s   p50 ms   p99 ms  mean batch   errors');
+      for (const r of results)
+        console.log(
+          `${fmt(r.concurrency, 0).padStart(13)}${fmt(r.perSecond)}${fmt(r.p50, 1)}${fmt(r.p99, 1)}${fmt(r.meanBatch, 1).padStart(12)}${fmt(r.errors)}`,
+        );
+    }
 
-  const top = batched.at(-1) as HttpResult;
-  const off = unbatched.at(-1) as HttpResult;
-  const sameBatch = Math.max(1, Math.round(top.meanBatch));
-  const rawAtSame = raw.get(sameBatch) ?? (await rawThroughput(sameBatch));
-  console.log(`\nratios at concurrency ${top.concurrency}`);
-  console.log(
-    `  (b)/(a) at the same mean batch size (${sameBatch}): ${(top.perSecond / rawAtSame).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${rawAtSame.toFixed(0)} inst/s; target >= 0.90)`,
-  );
-  console.log(`  (b)/(c): ${(top.perSecond / off.perSecond).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${off.perSecond.toFixed(0)} inst/s; target >= 3)`);
+    const top = batched.at(-1) as HttpResult;
+    const off = unbatched.at(-1) as HttpResult;
+    const sameBatch = Math.max(1, Math.round(top.meanBatch));
+    const rawAtSame = raw.get(sameBatch) ?? (await rawThroughput(sameBatch));
+    ratios.push(`ratios at concurrency ${top.concurrency}`);
+    ratios.push(
+      `  (b)/(a) at the same mean batch size (${sameBatch}): ${(top.perSecond / rawAtSame).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${rawAtSame.toFixed(0)} inst/s; target >= 0.90)`,
+    );
+    ratios.push(`  (b)/(c): ${(top.perSecond / off.perSecond).toFixed(2)}  (${top.perSecond.toFixed(0)} vs ${off.perSecond.toFixed(0)} inst/s; target >= 3)`);
+  }
+  if (PARTS.has('d')) {
+    const { alone, cheap, explain } = await explainFlood(generator);
+    console.log(`\n(d) cheap :predict at ${CHEAP_CONNECTIONS} connections, alone and under an explain flood (${EXPLAIN_CONNECTIONS} connections)`);
+    console.log('                     ok req/s   p50 ms   p99 ms   errors');
+    console.log(`  cheap alone       ${fmt(alone.okPerSecond)}${fmt(alone.p50, 1)}${fmt(alone.p99, 1)}${fmt(alone.errors)}`);
+    console.log(`  cheap, flooded    ${fmt(cheap.okPerSecond)}${fmt(cheap.p50, 1)}${fmt(cheap.p99, 1)}${fmt(cheap.errors)}`);
+    console.log(`  explain (flood)   ${fmt(explain.okPerSecond, 1)}${fmt(explain.p50, 1)}${fmt(explain.p99, 1)}${fmt(explain.errors)}`);
+    ratios.push(
+      ratioLine(
+        '(d) cheap under an explain flood / alone',
+        cheap.okPerSecond / alone.okPerSecond,
+        `${cheap.okPerSecond.toFixed(0)} vs ${alone.okPerSecond.toFixed(0)} req/s`,
+        '>= 0.5',
+      ),
+    );
+  }
+  if (PARTS.has('e')) {
+    const { peak, overload: over, liveP50, liveP95, liveMax } = await overload(generator);
+    console.log(`\n(e) ${BIG_REQUEST}-instance requests: useful instances/s (200 answers only)`);
+    console.log('  connections  ok inst/s   p50 ms   p99 ms   errors');
+    const row = (c: number, r: LoadResult) =>
+      `${fmt(c).padStart(13)}${fmt(r.okPerSecond * BIG_REQUEST).padStart(11)}${fmt(r.p50, 1)}${fmt(r.p99, 1)}${fmt(r.errors)}`;
+    for (const { concurrency, result } of peak) console.log(row(concurrency, result));
+    console.log(`${row(OVERLOAD_CONNECTIONS, over)}   (overload)`);
+    console.log(`  /v2/health/live during the overload: p50 ${liveP50.toFixed(1)} ms, p95 ${liveP95.toFixed(1)} ms, max ${liveMax.toFixed(1)} ms`);
+    const best = Math.max(...peak.map((p) => p.result.okPerSecond)) * BIG_REQUEST;
+    const useful = over.okPerSecond * BIG_REQUEST;
+    ratios.push(ratioLine('(e) useful throughput under overload / peak', useful / best, `${useful.toFixed(0)} vs ${best.toFixed(0)} inst/s`, '>= 0.8'));
+  }
+  if (ratios.length > 0) console.log(`\n${ratios.join('\n')}`);
 }
 
 await main();
