@@ -61,7 +61,13 @@ const PREDICT_VERSION = 'POST /v1/models/{model}/versions/{version}:predict';
 const CASES: readonly Case[] = [
   { operation: 'GET /v2/health/live', what: 'liveness', request: { url: '/v2/health/live' }, schema: ServerLive, expected: { live: true } },
   { operation: 'GET /v2/health/ready', what: 'readiness', request: { url: '/v2/health/ready' }, schema: ServerReady, expected: { ready: true } },
-  { operation: 'GET /v2', what: 'server metadata', request: { url: '/v2' }, schema: ServerMetadata, expected: { extensions: ['model_repository'] } },
+  {
+    operation: 'GET /v2',
+    what: 'server metadata',
+    request: { url: '/v2' },
+    schema: ServerMetadata,
+    expected: { extensions: ['model_repository', 'binary_tensor_data'] },
+  },
   {
     operation: 'GET /v2/models/{model}',
     what: 'model metadata',

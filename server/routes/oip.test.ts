@@ -37,7 +37,7 @@ describe('Open Inference Protocol: health and metadata', () => {
   });
 
   it('describes the server', async () => {
-    expect((await get('/v2')).json()).toEqual({ name: 'edge-cloud-digits', version: '0.1.0', extensions: ['model_repository'] });
+    expect((await get('/v2')).json()).toEqual({ name: 'edge-cloud-digits', version: '0.1.0', extensions: ['model_repository', 'binary_tensor_data'] });
   });
 
   it.each(['/v2/models/digits-full', '/v2/models/digits-full/versions/1'])('describes the model at %s', async (url) => {

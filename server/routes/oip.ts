@@ -1,8 +1,14 @@
-/** Open Inference Protocol (KServe V2) over REST: health, metadata, readiness and infer. */
+/**
+ * Open Inference Protocol (KServe V2) over REST: health, metadata, readiness
+ * and infer, with the binary tensor data extension, in a plugin of its own so
+ * that its body parsing and its answers' exact content type stay on these routes.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { InferenceRequest, InferenceResponse, ModelMetadata, ModelReady, ServerLive, ServerMetadata, ServerReady } from '../../src/core/api/oip';
 import type { RouteOptions } from '../context';
+import { binaryTail, registerOipBodyParsers, sendBinary } from '../http/oip/body';
 import { ERROR_RESPONSES, handParsed } from '../http/schemas';
 import type { ServingModel } from '../serving/model';
 import { parseInferRequest } from '../serving/inference/oip-tensors';
@@ -16,8 +22,24 @@ const tags = ['Open Inference Protocol'];
 
 const tensorMetadata = (spec: ServingModel['input']) => ({ name: spec.name, datatype: 'FP32', shape: spec.shape });
 
+/** The protocol extensions /v2 advertises. */
+export const EXTENSIONS = ['model_repository', 'binary_tensor_data'];
+
+const BINARY_DESCRIPTION =
+  'Also takes the binary tensor data extension: a body with no Content-Type, application/json or application/octet-stream whose ' +
+  "first Inference-Header-Content-Length bytes are this JSON, with the input's `data` replaced by `parameters.binary_data_size` and its " +
+  "little-endian FP32 bytes after the JSON. With `parameters.binary_data_output` (or an output's `parameters.binary_data`) true, the answer is " +
+  'application/octet-stream: this JSON, the output carrying `parameters.binary_data_size` instead of `data`, then the logits as little-endian FP32.';
+
 export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { registry, config } = context;
+  registerOipBodyParsers(app);
+  // KServe's client reads an error's text only when the type is exactly application/json.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json;')) reply.header('content-type', 'application/json');
+    return payload;
+  });
 
   app.get('/v2/health/live', { schema: { tags, summary: 'Liveness', response: { 200: ServerLive } } }, async () => ({ live: true }));
   app.get(
@@ -29,11 +51,10 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
       return reply.code(ready ? 200 : 503).send({ ready });
     },
   );
-  app.get('/v2', { schema: { tags, summary: 'Server metadata', response: { 200: ServerMetadata } } }, async () => ({
-    name: SERVER_NAME,
-    version: SERVER_VERSION,
-    extensions: ['model_repository'],
-  }));
+  const serverMetadata = async () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: EXTENSIONS });
+  app.get('/v2', { schema: { tags, summary: 'Server metadata', response: { 200: ServerMetadata } } }, serverMetadata);
+  // KServe's specification writes the path "/v2/": the same answer, documented once as /v2.
+  app.get('/v2/', { schema: { hide: true, response: { 200: ServerMetadata } } }, serverMetadata);
 
   const metadata = async (request: { params: { model: string; version?: string } }) => {
     const { model: name, version } = request.params;
@@ -70,20 +91,19 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
     ready,
   );
 
-  const infer = async (request: { params: { model: string; version?: string }; body: unknown }) => {
+  const infer = async (request: FastifyRequest<{ Params: { model: string; version?: string } }>, reply: FastifyReply) => {
     const model = registry.resolve(request.params.model, request.params.version);
-    const parsed = parseInferRequest(request.body, model, config.maxInstances);
+    const parsed = parseInferRequest(request.body, model, config.maxInstances, binaryTail(request));
     const logits = await model.infer(parsed.input, parsed.rows, config.requestTimeoutMs);
-    return {
-      model_name: model.entry.name,
-      model_version: model.entry.version,
-      ...(parsed.id !== undefined ? { id: parsed.id } : {}),
-      outputs: [{ name: model.output.name, datatype: 'FP32', shape: [parsed.rows, model.classes], data: Array.from(logits) }],
-    };
+    const head = { model_name: model.entry.name, model_version: model.entry.version, ...(parsed.id !== undefined ? { id: parsed.id } : {}) };
+    const output = { name: model.output.name, datatype: 'FP32', shape: [parsed.rows, model.classes] };
+    if (parsed.binaryOutput) return sendBinary(reply, { ...head, outputs: [{ ...output, parameters: { binary_data_size: logits.byteLength } }] }, [logits]);
+    return reply.send({ ...head, outputs: [{ ...output, data: Array.from(logits) }] });
   };
   const inferSchema = (params: typeof ModelParams | typeof VersionParams, summary: string) => ({
     tags,
     summary,
+    description: BINARY_DESCRIPTION,
     params,
     body: handParsed(InferenceRequest),
     response: { 200: InferenceResponse, ...ERROR_RESPONSES },
