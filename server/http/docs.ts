@@ -13,6 +13,25 @@ import { ERROR_CATALOG, type ErrorCode } from '../../src/core/api/errors';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
 import { foldInputTwins } from './openapi-twins';
 
+/**
+ * Set on a route's schema when its body may be left out: @fastify/swagger
+ * marks every declared body required, and the document is corrected after.
+ */
+export const OPTIONAL_BODY = 'x-body-optional';
+
+/** Marks the request bodies of operations that carry OPTIONAL_BODY as not required. */
+function markOptionalBodies(document: ApiDocument): ApiDocument {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations ?? {}) as Record<string, unknown>[]) {
+      if (typeof operation !== 'object' || operation === null || !(OPTIONAL_BODY in operation)) continue;
+      delete operation[OPTIONAL_BODY];
+      const body = operation['requestBody'] as { required?: boolean } | undefined;
+      if (body) body.required = false;
+    }
+  }
+  return document;
+}
+
 /** A route whose router path differs from the path a client writes (the `:predict` verb). */
 export interface OpenApiAlias {
   readonly url: string;
@@ -49,7 +68,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
   });
   // Made once, on first request: every route is registered by then.
   let document: ApiDocument | undefined;
-  const apiDocument = (): ApiDocument => (document ??= foldInputTwins(app.swagger() as ApiDocument));
+  const apiDocument = (): ApiDocument => (document ??= markOptionalBodies(foldInputTwins(app.swagger() as ApiDocument)));
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true, transformSpecification: () => apiDocument() });
   app.get('/openapi.json', { schema: { hide: true } }, async () => apiDocument());
 }

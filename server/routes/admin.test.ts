@@ -324,3 +324,17 @@ describe('the repository index and unloading', () => {
     expect(repo.context.registry.versions('digits-small')).toEqual(['1', '2']);
   });
 });
+
+describe('the API document of the admin routes', () => {
+  it('marks their request bodies optional, and only theirs', async () => {
+    const doc = (await server.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, { post?: { requestBody?: { required?: boolean } } }> };
+    for (const path of ['/v2/repository/index', '/v2/repository/models/{model}/load', '/v2/repository/models/{model}/unload']) {
+      expect(doc.paths[path]?.post?.requestBody?.required, path).toBe(false);
+      expect(
+        Object.keys(doc.paths[path]?.post ?? {}).filter((k) => k.startsWith('x-')),
+        path,
+      ).toEqual([]);
+    }
+    expect(doc.paths['/v2/models/{model}/infer']?.post?.requestBody?.required).toBe(true);
+  });
+});

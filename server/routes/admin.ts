@@ -17,6 +17,7 @@ import {
 } from '../../src/core/api/admin';
 import { ServiceError } from '../../src/core/api/errors';
 import type { RouteOptions } from '../context';
+import { OPTIONAL_BODY } from '../http/docs';
 import { ERROR_RESPONSES } from '../http/schemas';
 
 function authorize(request: FastifyRequest, token: string | undefined): void {
@@ -64,6 +65,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { co
         tags,
         summary: 'Every model version the manifest lists, READY or UNAVAILABLE with the reason',
         description,
+        [OPTIONAL_BODY]: true,
         security,
         body: RepositoryIndexRequest,
         response: { 200: RepositoryIndexResponse, ...ERROR_RESPONSES },
@@ -82,6 +84,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { co
         tags,
         summary: 'Load the versions of a model that the manifest lists and the server lacks',
         description,
+        [OPTIONAL_BODY]: true,
         security,
         params: ModelParams,
         body: RepositoryLoadRequest,
@@ -123,6 +126,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { co
         tags,
         summary: 'Unload every version of a model: requests in flight finish, new ones get 404 MODEL_NOT_FOUND',
         description,
+        [OPTIONAL_BODY]: true,
         security,
         params: ModelParams,
         body: RepositoryUnloadRequest,
