@@ -233,6 +233,43 @@ const ERRORS: readonly Case[] = [
   },
   {
     route: 'POST /v2/models/:model/infer',
+    what: 'both data and binary_data_size',
+    request: binaryInfer('/v2/models/digits-full/infer', { inputs: [{ ...binaryInput(), data: pixels }] }),
+    status: 400,
+    schema: errorResponse,
+    message: /input "pixels" has both "data" and parameters.binary_data_size/,
+  },
+  {
+    route: 'POST /v2/models/:model/infer',
+    what: 'binary data no input claims',
+    request: binaryInfer('/v2/models/digits-full/infer', { inputs: [tensor()] }),
+    status: 400,
+    schema: errorResponse,
+    message: /3136 bytes of binary data follow the JSON header, but no input has parameters.binary_data_size/,
+  },
+  {
+    route: 'POST /v2/models/:model/infer',
+    what: 'a binary_data that is not a boolean',
+    request: post('/v2/models/digits-full/infer', { inputs: [tensor()], outputs: [{ name: 'logits', parameters: { binary_data: 'yes' } }] }),
+    status: 400,
+    schema: errorResponse,
+    message: /outputs\[0\]\.parameters\.binary_data must be true or false, got "yes"/,
+  },
+  {
+    route: 'POST /v2/models/:model/infer',
+    what: 'a NaN in binary data',
+    request: (() => {
+      const request = binaryInfer('/v2/models/digits-full/infer', { inputs: [binaryInput()] });
+      const body = request.payload as Buffer;
+      body.writeFloatLE(Number.NaN, body.length - 4);
+      return request;
+    })(),
+    status: 400,
+    schema: errorResponse,
+    message: /input "pixels" binary element 783 is not a finite FP32 number/,
+  },
+  {
+    route: 'POST /v2/models/:model/infer',
     what: 'an Inference-Header-Content-Length past the body',
     request: binaryInfer('/v2/models/digits-full/infer', { inputs: [binaryInput()] }, 3136, { 'inference-header-content-length': '99999' }),
     status: 400,

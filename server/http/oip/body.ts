@@ -50,7 +50,10 @@ export function registerOipBodyParsers(app: FastifyInstance): void {
     if (length === undefined) {
       if (request.headers['content-type']?.startsWith(BINARY_CONTENT_TYPE)) {
         return done(
-          new ServiceError('INVALID_REQUEST', 'an application/octet-stream body needs Inference-Header-Content-Length, the length of its JSON header'),
+          new ServiceError(
+            'INVALID_REQUEST',
+            'content type application/octet-stream needs Inference-Header-Content-Length, the length of the JSON before the binary tensor data',
+          ),
         );
       }
       return void parseJson(request, body.toString('utf8'), done);

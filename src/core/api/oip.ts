@@ -10,7 +10,13 @@ import { z } from 'zod';
 /** Datatypes the protocol names; this server's models take and give FP32. */
 export const OIP_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
 
-export const Parameters = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).meta({ id: 'parameters' });
+export const Parameters = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .describe(
+    'Binary tensor data extension: `binary_data_size` (bytes of an input or output sent after the JSON), ' +
+      '`binary_data` (a requested output as binary) and `binary_data_output` (every output as binary).',
+  )
+  .meta({ id: 'parameters' });
 
 export const ServerLive = z.object({ live: z.boolean() }).meta({ id: 'server_live_response' });
 export const ServerReady = z.object({ ready: z.boolean() }).meta({ id: 'server_ready_response' });
