@@ -48,7 +48,7 @@ export function registerOipBodyParsers(app: FastifyInstance): void {
       return done(error as Error);
     }
     if (length === undefined) {
-      if (request.headers['content-type']?.startsWith(BINARY_CONTENT_TYPE)) {
+      if (request.headers['content-type']?.toLowerCase().startsWith(BINARY_CONTENT_TYPE)) {
         return done(
           new ServiceError(
             'INVALID_REQUEST',
