@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ServiceError } from '../../src/core/api/errors';
 import type { ModelEntry, TensorSpec } from '../../src/core/manifest';
-import { DynamicBatcher, type BatchObserver } from './batching/batcher';
+import { DynamicBatcher, type BatchObserver, type Priority } from './batching/batcher';
 import type { BatchingSettings } from './settings';
 import { sessionOptions } from '../../tools/onnx/runtime';
 import type { TensorMetadata } from './runtime/session-api';
@@ -40,8 +40,11 @@ export interface ServingModel {
    * DEADLINE_EXCEEDED, a closing model SHUTTING_DOWN. While the inference
    * thread restarts, a call waits for it within its deadline; the calls the
    * thread held when it died fail with SHUTTING_DOWN (503) saying it restarts.
+   * `priority` 'low' (bulk work such as explanations) yields to 'high' (the
+   * default) in the batcher; submit low work in chunks of at most
+   * `lowPriorityCap(maxBatchSize)` rows.
    */
-  infer(input: Float32Array, rows: number, timeoutMs: number): Promise<Float32Array>;
+  infer(input: Float32Array, rows: number, timeoutMs: number, priority?: Priority): Promise<Float32Array>;
   stats(): ModelStats;
   /** Finishes what is queued, then releases the session. */
   close(): Promise<void>;
@@ -110,8 +113,8 @@ export async function loadModel(registryDir: string, entry: ModelEntry, options:
   /** Rows of calls waiting for a restarted thread; they count against the queue bound too. */
   let waitingRows = 0;
 
-  const infer = async (data: Float32Array, rows: number, timeoutMs: number): Promise<Float32Array> => {
-    if (closing || session.available) return batcher.submit(data, rows, timeoutMs);
+  const infer = async (data: Float32Array, rows: number, timeoutMs: number, priority: Priority = 'high'): Promise<Float32Array> => {
+    if (closing || session.available) return batcher.submit(data, rows, timeoutMs, priority);
     // Waiting rather than failing at once: a restart takes well under a deadline, so most callers are served.
     if (batcher.depth + waitingRows + rows > maxQueueRows) {
       throw new ServiceError('QUEUE_FULL', `the model's queue is full (${batcher.depth + waitingRows} of ${maxQueueRows} rows waiting); retry shortly`, 1);
@@ -128,7 +131,7 @@ export async function loadModel(registryDir: string, entry: ModelEntry, options:
     } finally {
       waitingRows -= rows;
     }
-    return batcher.submit(data, rows, Math.max(0, timeoutMs - (performance.now() - started)));
+    return batcher.submit(data, rows, Math.max(0, timeoutMs - (performance.now() - started)), priority);
   };
 
   return {

@@ -33,6 +33,8 @@ const PARTS = new Set((process.env['BENCH_PARTS'] || 'abcde').toLowerCase());
 // (d): cheap requests at this many connections, explain requests at that many meanwhile.
 const CHEAP_CONNECTIONS = 64;
 const EXPLAIN_CONNECTIONS = 8;
+// Each explain request as large as the server allows by default (EXPLAIN_MAX_INSTANCES).
+const EXPLAIN_INSTANCES = 16;
 // (e): instances per request, the concurrencies probed for the peak (their rows fit the default queue), and the overload.
 const BIG_REQUEST = 64;
 const PEAK_CONCURRENCY = [1, 4, 16];
@@ -135,7 +137,7 @@ async function explainFlood(generator: LoadGenerator): Promise<FloodResult> {
     // Two load generators at once, each timing its own requests: only the cheap ones count.
     const [cheap, explain] = await Promise.all([
       cheapLoad(),
-      LOADS[generator](predictUrl(base), keyedBody(1, 'explain'), EXPLAIN_CONNECTIONS, DURATION_S, { timeoutSeconds: 30 }),
+      LOADS[generator](predictUrl(base), keyedBody(EXPLAIN_INSTANCES, 'explain'), EXPLAIN_CONNECTIONS, DURATION_S, { timeoutSeconds: 30 }),
     ]);
     return { alone, cheap, explain };
   } finally {
@@ -235,7 +237,9 @@ async function main(): Promise<void> {
   }
   if (PARTS.has('d')) {
     const { alone, cheap, explain } = await explainFlood(generator);
-    console.log(`\n(d) cheap :predict at ${CHEAP_CONNECTIONS} connections, alone and under an explain flood (${EXPLAIN_CONNECTIONS} connections)`);
+    console.log(
+      `\n(d) cheap :predict at ${CHEAP_CONNECTIONS} connections, alone and under an explain flood (${EXPLAIN_CONNECTIONS} connections, ${EXPLAIN_INSTANCES} instances a request)`,
+    );
     console.log('                     ok req/s   p50 ms   p99 ms   errors');
     console.log(`  cheap alone       ${fmt(alone.okPerSecond)}${fmt(alone.p50, 1)}${fmt(alone.p99, 1)}${fmt(alone.errors)}`);
     console.log(`  cheap, flooded    ${fmt(cheap.okPerSecond)}${fmt(cheap.p50, 1)}${fmt(cheap.p99, 1)}${fmt(cheap.errors)}`);

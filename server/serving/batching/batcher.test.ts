@@ -1,11 +1,12 @@
 /**
  * The dynamic batcher: concurrent requests merge into bounded runs and each
  * gets its own rows back; queue delay, refusals, deadlines, failures and
- * draining behave as configured.
+ * draining behave as configured; high-priority rows go first and low ones
+ * take a bounded share of each batch without starving.
  */
 import { describe, expect, it } from 'vitest';
 import type { BatchingSettings } from '../settings';
-import { DynamicBatcher, type BatchRun } from './batcher';
+import { DynamicBatcher, lowPriorityCap, type BatchRun } from './batcher';
 
 const ROW = 3;
 /** A row-wise function standing for the model: each output row is [sum, first value] of its input row. */
@@ -102,5 +103,83 @@ describe('DynamicBatcher', () => {
     await batcher.drain();
     expect((await Promise.all(queued)).length).toBe(3);
     await expect(batcher.submit(rowsOf(4), 1, 5000)).rejects.toThrow(/shutting down/);
+  });
+
+  describe('priority lanes', () => {
+    /** Records, for each run, the request id of every row (ids from 100 up are low priority here). */
+    function idRun(delayMs: number): { run: BatchRun; batches: number[][] } {
+      const batches: number[][] = [];
+      const run: BatchRun = async (input, rows) => {
+        batches.push(Array.from({ length: rows }, (_, r) => Math.floor((input[r * ROW] ?? 0) / 1000)));
+        await new Promise((r) => setTimeout(r, delayMs));
+        return new Float32Array(rows * 2).map((_, i) => input[Math.floor(i / 2) * ROW] ?? 0);
+      };
+      return { run, batches };
+    }
+    const lowRows = (batch: readonly number[]) => batch.filter((id) => id >= 100).length;
+
+    it('caps low rows at a quarter of a batch', () => {
+      expect([1, 4, 8, 64, 65].map(lowPriorityCap)).toEqual([1, 1, 2, 16, 16]);
+    });
+
+    it('runs a cheap request behind a large queued low load after at most one small batch', async () => {
+      const { run, batches } = idRun(10);
+      const batcher = new DynamicBatcher(run, ROW, settings({ maxBatchSize: 8, maxQueueRows: 1000 }));
+      // 40 chunks of 2 low rows (80 rows, ten full batches' worth); the first batch starts at once.
+      const low = Array.from({ length: 40 }, (_, i) => batcher.submit(rowsOf(100 + i, 2), 2, 5000, 'low'));
+      await new Promise((r) => setTimeout(r, 2));
+      const startedBefore = batches.length;
+      const started = performance.now();
+      const cheap = await batcher.submit(rowsOf(7), 1, 5000);
+      const waitedMs = performance.now() - started;
+      expect(Array.from(cheap)).toEqual([7000, 7000]);
+      const index = batches.findIndex((b) => b.includes(7));
+      expect(index).toBe(startedBefore); // the very next batch
+      expect(lowRows(batches[index] ?? [])).toBeLessThanOrEqual(2);
+      expect(waitedMs).toBeLessThan(60); // the batch in flight and its own, not the 80 rows queued
+      // The low load still completes, each chunk with its own rows.
+      const outs = await Promise.all(low);
+      outs.forEach((out, i) => expect(Array.from(out)).toEqual([(100 + i) * 1000, (100 + i) * 1000, (100 + i) * 1000 + 1, (100 + i) * 1000 + 1]));
+      expect(batches[0]).toHaveLength(8); // alone, low rows fill whole batches
+    });
+
+    it('keeps a share for low rows under a steady stream of cheap requests, and never more', async () => {
+      const { run, batches } = idRun(3);
+      const batcher = new DynamicBatcher(run, ROW, settings({ maxBatchSize: 8, maxQueueRows: 1000, maxQueueDelayMs: 0 }));
+      const low = Array.from({ length: 6 }, (_, i) => batcher.submit(rowsOf(100 + i, 2), 2, 5000, 'low'));
+      const cheap: Promise<Float32Array>[] = [];
+      // Cheap requests keep arriving faster than the batches drain them.
+      for (let wave = 0; wave < 8; wave++) {
+        for (let i = 0; i < 10; i++) cheap.push(batcher.submit(rowsOf(wave * 10 + i), 1, 5000));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await Promise.all([...low, ...cheap]);
+      const mixed = batches.filter((b) => b.some((id) => id < 100));
+      for (const b of mixed) expect(lowRows(b)).toBeLessThanOrEqual(2);
+      // Every low chunk ran while cheap rows still waited: the first cheap-only batch comes after the last low row.
+      const lastLow = batches.findLastIndex((b) => lowRows(b) > 0);
+      const cheapRowsAfter = batches.slice(lastLow + 1).reduce((n, b) => n + b.length, 0);
+      expect(cheapRowsAfter).toBeGreaterThan(0);
+    });
+
+    it('alternates with cheap requests larger than a batch, so low rows still move', async () => {
+      const { run, batches } = idRun(2);
+      const batcher = new DynamicBatcher(run, ROW, settings({ maxBatchSize: 8, maxQueueRows: 1000 }));
+      const first = batcher.submit(rowsOf(1, 8), 8, 5000);
+      const low = batcher.submit(rowsOf(100, 2), 2, 5000, 'low');
+      const big = [2, 3, 4].map((id) => batcher.submit(rowsOf(id, 8), 8, 5000));
+      await Promise.all([first, low, ...big]);
+      const lowIndex = batches.findIndex((b) => b.includes(100));
+      expect(lowIndex).toBeLessThanOrEqual(2);
+      expect(batches[lowIndex]).toEqual([100, 100]);
+    });
+
+    it('counts both lanes against the queue bound', async () => {
+      const { run } = idRun(20);
+      const batcher = new DynamicBatcher(run, ROW, settings({ maxBatchSize: 2, maxQueueRows: 4, maxQueueDelayMs: 0 }));
+      const accepted = [batcher.submit(rowsOf(100, 2), 2, 5000, 'low'), batcher.submit(rowsOf(101, 2), 2, 5000, 'low'), batcher.submit(rowsOf(1, 2), 2, 5000)];
+      await expect(batcher.submit(rowsOf(2, 2), 2, 5000)).rejects.toMatchObject({ code: 'QUEUE_FULL' });
+      await Promise.all(accepted);
+    });
   });
 });

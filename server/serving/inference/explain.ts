@@ -6,6 +6,7 @@
 import { argmax, softmax } from '../../../src/core/math/probabilities';
 import { ServiceError } from '../../../src/core/api/errors';
 import type { OcclusionMap } from '../../../src/core/api/predict';
+import { lowPriorityCap } from '../batching/batcher';
 import type { ServingModel } from '../model';
 
 const GRID = 7;
@@ -38,14 +39,17 @@ export async function occlusionMap(model: ServingModel, input: Float32Array, run
       }
     }
   }
-  // Run in batch-sized chunks, one after another, so cheap requests interleave.
+  // Small chunks, all submitted at once: alone they merge into full batches; with cheap requests waiting,
+  // the batcher seats at most one chunk's worth per batch beside them (the caller runs them at low priority).
   const total = 1 + rows * cols;
-  const chunk = model.stats().maxBatchSize;
+  const chunk = lowPriorityCap(model.stats().maxBatchSize);
   const logits = new Float32Array(total * model.classes);
+  const runs: Promise<void>[] = [];
   for (let start = 0; start < total; start += chunk) {
     const n = Math.min(chunk, total - start);
-    logits.set(await run(variants.subarray(start * model.rowSize, (start + n) * model.rowSize), n), start * model.classes);
+    runs.push(run(variants.subarray(start * model.rowSize, (start + n) * model.rowSize), n).then((out) => logits.set(out, start * model.classes)));
   }
+  await Promise.all(runs);
   const probabilityOfLabel = (row: number, label: number) => softmax(logits.subarray(row * model.classes, (row + 1) * model.classes))[label] ?? 0;
   const label = argmax(logits.subarray(0, model.classes));
   const base = probabilityOfLabel(0, label);

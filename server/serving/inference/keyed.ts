@@ -1,8 +1,8 @@
 /**
  * Keyed predictions: instances with client keys in, one prediction per key
  * out, under a signature. Cheap signatures go through the model's batcher in
- * one submission; explain runs behind its own concurrency limit, so it cannot
- * take over the cheap path. Used by the `:predict` route, and by anything
+ * one submission; explain runs behind its own concurrency limit and at low
+ * priority in the batcher, so it cannot take over the cheap path. Used by the `:predict` route, and by anything
  * else that predicts by key.
  */
 import type { Prediction, SignatureName } from '../../../src/core/api/predict';
@@ -42,7 +42,8 @@ export class KeyedPredictor {
   }
 
   private explain(model: ServingModel, instances: readonly ParsedInstance[]): Promise<Prediction[]> {
-    const run = (input: Float32Array, rows: number) => model.infer(input, rows, this.options.timeoutMs);
+    // Low priority: while cheap rows wait, each batch holds at most a small share of occlusion rows.
+    const run = (input: Float32Array, rows: number) => model.infer(input, rows, this.options.timeoutMs, 'low');
     return this.explainLimiter.run(async () => {
       const predictions: Prediction[] = [];
       for (const instance of instances) {
