@@ -91,3 +91,14 @@ describe('request logs', () => {
     expect(lines.filter((l) => l['req'] !== undefined || l['res'] !== undefined).every((l) => typeof l['reqId'] === 'string')).toBe(true);
   });
 });
+
+describe('content type of the Open Inference Protocol', () => {
+  it.each(['/v2', '/v2/health/live', '/v2/models/nope', '/v2/nope', '/v2/repository/index'])('%s answers exactly application/json', async (url) => {
+    const response = await server.app.inject({ url, method: url.includes('repository') ? 'POST' : 'GET' });
+    expect(response.headers['content-type']).toBe('application/json');
+  });
+
+  it('leaves the other routes their charset', async () => {
+    expect((await server.app.inject({ url: '/openapi.json' })).headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+});

@@ -37,8 +37,14 @@ export function registerResponseHeaders(app: FastifyInstance): void {
     reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', request.id);
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    const path = request.url.split('?')[0] ?? '';
     // Browsers compile WebAssembly streaming only from this exact type.
-    if (request.url.split('?')[0]?.endsWith('.wasm')) reply.header('content-type', 'application/wasm');
+    if (path.endsWith('.wasm')) reply.header('content-type', 'application/wasm');
+    // KServe's client reads an error's text only when the type is exactly application/json: every /v2 answer says so.
+    const type = reply.getHeader('content-type');
+    if ((path === '/v2' || path.startsWith('/v2/')) && typeof type === 'string' && type.startsWith('application/json;')) {
+      reply.header('content-type', 'application/json');
+    }
     return payload;
   });
 }

@@ -34,12 +34,6 @@ const BINARY_DESCRIPTION =
 export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { registry, config } = context;
   registerOipBodyParsers(app);
-  // KServe's client reads an error's text only when the type is exactly application/json.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('application/json;')) reply.header('content-type', 'application/json');
-    return payload;
-  });
 
   app.get('/v2/health/live', { schema: { tags, summary: 'Liveness', response: { 200: ServerLive } } }, async () => ({ live: true }));
   app.get(
