@@ -157,10 +157,13 @@ describe('load request bodies', () => {
     expect([response.statusCode, response.json().code]).toEqual([401, 'UNAUTHORIZED']);
   });
 
-  it('reads bare bodies on the admin routes only: the inference routes still refuse them', async () => {
+  it('reads bare bodies on the admin routes; inference still refuses an empty body, and :predict a body with no type', async () => {
     const infer = (options: Partial<InjectOptions>) => server.app.inject({ method: 'POST', url: '/v2/models/digits-small/infer', ...options });
     expect((await infer({ headers: { 'content-type': 'application/json' }, payload: '' })).json().code).toBe('INVALID_JSON');
-    expect((await infer({ payload: '{}' })).json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    // OIP reads a body with no Content-Type as JSON, as Triton does: {} then lacks its inputs.
+    expect((await infer({ payload: '{}' })).json()).toMatchObject({ code: 'INVALID_REQUEST', error: expect.stringMatching(/"inputs"/) });
+    const predict = await server.app.inject({ method: 'POST', url: '/v1/models/digits-small:predict', payload: '{}' });
+    expect(predict.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 });
 
