@@ -2,6 +2,7 @@
  * Every server setting, read from the environment and checked at start.
  * A bad value stops the server with a message naming the variable.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
 import { MODEL_PACK_DIR } from '../src/core/manifest';
@@ -52,6 +53,8 @@ const ConfigSchema = z.object({
     )
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins such as https://example.com' })))
     .default([]),
+  // Threads that decode PNG instances off the event loop; one core stays with the event loop.
+  DECODE_THREADS: positiveInt.max(256).default(Math.max(1, availableParallelism() - 1)),
   // Decoded pixels of all images in one request together (one 4096x4096 image by default).
   MAX_IMAGE_PIXELS: positiveInt.max(1 << 28).default(4096 * 4096),
   // The whole request (headers and body) must arrive within this; slow or silent sockets are closed.
@@ -80,6 +83,8 @@ export interface ServerConfig extends ServingSettings {
   readonly explain: { readonly concurrency: number; readonly maxInstances: number; readonly maxWaiting: number };
   readonly corsOrigins: readonly string[];
   readonly maxImagePixels: number;
+  /** Threads decoding PNG instances at most (started when images arrive). */
+  readonly decodeThreads: number;
   readonly http: { readonly requestTimeoutMs: number; readonly keepAliveTimeoutMs: number };
   readonly shutdownTimeoutMs: number;
   readonly logRequests: boolean;
@@ -121,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intraOpSpinning: c.INTRA_OP_SPINNING,
     corsOrigins: c.CORS_ORIGINS,
     maxImagePixels: c.MAX_IMAGE_PIXELS,
+    decodeThreads: c.DECODE_THREADS,
     http: { requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: c.HTTP_KEEPALIVE_TIMEOUT_MS },
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     logRequests: c.LOG_REQUESTS,
