@@ -1,14 +1,20 @@
-/** The keyed API: `POST /v1/models/{m}[/versions/{v}]:predict`. */
+/**
+ * The keyed API: `POST /v1/models/{m}[/versions/{v}]:predict`. PNG instances
+ * decode in a pool of threads, and the request deadline (REQUEST_TIMEOUT_MS)
+ * covers their decoding and the wait for the model together.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ServiceError } from '../../src/core/api/errors';
 import { PredictRequest, PredictResponse } from '../../src/core/api/predict';
 import type { RouteOptions } from '../context';
+import { DecodePool } from '../serving/decode/pool';
 import type { OpenApiAlias } from '../http/docs';
 import { ERROR_RESPONSES, handParsed } from '../http/schemas';
 import { parseInstances } from '../serving/inference/instances';
 import { isRecord } from '../serving/inference/json';
 import { parseSignature } from '../serving/inference/signatures';
+import type { ServingModel } from '../serving/model';
 
 /** The last path segment is "<name or version>:<verb>"; only the verb "predict" exists. */
 function splitVerb(segment: string): { id: string; verb: string } {
@@ -31,10 +37,25 @@ const schema = (params: typeof ModelParams | typeof VersionParams, summary: stri
 // The router sees "<name>:predict" as one parameter; the document shows the verb as Google-style APIs do.
 const alias = (url: string, params: z.ZodObject): { openapi: OpenApiAlias } => ({ openapi: { url, params } });
 
+/**
+ * The model as a request sees it once its images are decoded: the time
+ * decoding took is taken from each call's wait for capacity, so a cheap
+ * request's decoding and queueing together stay within its deadline.
+ */
+function afterDecoding(model: ServingModel, deadline: number, timeoutMs: number): ServingModel {
+  const leftMs = Math.floor(deadline - performance.now());
+  if (leftMs <= 0) throw new ServiceError('DEADLINE_EXCEEDED', `the request's images were not decoded within the request deadline of ${timeoutMs} ms`);
+  return { ...model, infer: (input, rows, callTimeoutMs, ...rest) => model.infer(input, rows, Math.min(callTimeoutMs, leftMs), ...rest) };
+}
+
 export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { registry, config, predictor } = context;
+  // Threads start with the first image and stop with the server.
+  const decoder = new DecodePool(config.decodeThreads);
+  app.addHook('onClose', () => decoder.close());
 
   const predict = async (request: { params: { model?: string; target: string }; body: unknown; method: string; url: string }): Promise<PredictResponse> => {
+    const deadline = performance.now() + config.requestTimeoutMs;
     const { id, verb } = splitVerb(request.params.target);
     if (verb !== 'predict') throw new ServiceError('NOT_FOUND', `no route ${request.method} ${request.url}; did you mean ":predict"?`);
     const model = request.params.model === undefined ? registry.resolve(id) : registry.resolve(request.params.model, id);
@@ -48,9 +69,21 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       throw new ServiceError('INVALID_REQUEST', `unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}; expected "instances" and "signature"`);
     const signature = parseSignature(rawSignature);
     const limit = signature === 'explain' ? config.explain.maxInstances : config.maxInstances;
-    const parsed = parseInstances(instances, model, limit, signature, config.maxImagePixels);
-    const predictions = await predictor.predict(model, parsed, signature);
-    return { model: model.entry.name, model_version: model.entry.version, signature, predictions };
+    const parsed = parseInstances(instances, model, limit, signature, config.maxImagePixels, {
+      decode: (job, signal) => decoder.decode(job, signal),
+      deadline,
+      timeoutMs: config.requestTimeoutMs,
+    });
+    // Without images, the model is called in the turn of the event loop that resolved it, as unloading expects.
+    if (Array.isArray(parsed)) {
+      return { model: model.entry.name, model_version: model.entry.version, signature, predictions: await predictor.predict(model, parsed, signature) };
+    }
+    const decoded = await parsed;
+    // Decoding took turns of the event loop: the version may have been unloaded meanwhile. Unloading waits
+    // only for calls already made, so the version is looked up again and called within this turn.
+    const serving = registry.resolve(model.entry.name, model.entry.version);
+    const predictions = await predictor.predict(afterDecoding(serving, deadline, config.requestTimeoutMs), decoded, signature);
+    return { model: serving.entry.name, model_version: serving.entry.version, signature, predictions };
   };
   app.post(
     '/v1/models/:target',
