@@ -36,11 +36,11 @@ class CallsInProgress {
   private idleWaiters: (() => void)[] = [];
 
   wrap(model: ServingModel): ServingModel {
-    const infer = (input: Float32Array, rows: number, timeoutMs: number): Promise<Float32Array> => {
+    const infer: ServingModel['infer'] = (input, rows, timeoutMs, ...rest) => {
       this.count++;
       let result: Promise<Float32Array>;
       try {
-        result = model.infer(input, rows, timeoutMs);
+        result = model.infer(input, rows, timeoutMs, ...rest);
       } catch (error) {
         result = Promise.reject(error as Error);
       }
