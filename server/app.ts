@@ -16,6 +16,7 @@ import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './ht
 import { requestIdOf } from './http/request-id';
 import { registerResponseHeaders } from './http/response-headers';
 import { registerSchemaCompilers } from './http/schemas';
+import { registerLoadShedding } from './http/shed';
 import { registerStaticApp } from './http/static-app';
 import { ServerMetrics } from './metrics/metrics';
 import { adminRoutes } from './routes/admin';
@@ -59,6 +60,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   registerSchemaCompilers(app);
   registerErrorHandling(app);
   registerResponseHeaders(app);
+  // Before the routes: a full queue refuses inference requests before their bodies are read.
+  registerLoadShedding(app, registry);
   if (config.corsOrigins.length > 0) await app.register(fastifyCors, { origin: [...config.corsOrigins] });
   await registerDocs(app);
   await app.register(metricsRoutes, { context });

@@ -1,0 +1,147 @@
+/**
+ * Early load shedding for the inference routes (OIP infer and keyed
+ * :predict). When the model's bounded queue is (nearly) full, a request is
+ * answered 429 QUEUE_FULL with Retry-After as soon as its headers arrive,
+ * before its body is read, parsed or validated: under overload the event
+ * loop spends its time on requests that can still be served, and health
+ * checks stay fast. Unknown models and verbs pass through to the route,
+ * which answers 404 as usual.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ServiceError } from '../../src/core/api/errors';
+import type { ServingModel } from '../serving/model';
+import type { ModelRegistry } from '../serving/registry';
+
+type Params = Readonly<Record<string, string | undefined>>;
+
+/** The model a keyed route's "<name or version>:predict" segment names, if the verb is predict. */
+function predictTarget(target: string | undefined): string | undefined {
+  if (target === undefined) return undefined;
+  const at = target.lastIndexOf(':');
+  return at >= 0 && target.slice(at + 1) === 'predict' ? target.slice(0, at) : undefined;
+}
+
+/** The name and version each inference route takes from its path, by route pattern. */
+const ROUTES: Readonly<Record<string, (params: Params) => { name: string | undefined; version: string | undefined }>> = {
+  '/v2/models/:model/infer': (p) => ({ name: p['model'], version: undefined }),
+  '/v2/models/:model/versions/:version/infer': (p) => ({ name: p['model'], version: p['version'] }),
+  '/v1/models/:target': (p) => ({ name: predictTarget(p['target']), version: undefined }),
+  '/v1/models/:model/versions/:target': (p) => {
+    const version = predictTarget(p['target']);
+    return { name: version === undefined ? undefined : p['model'], version };
+  },
+};
+
+function modelOf(registry: ModelRegistry, request: FastifyRequest): ServingModel | undefined {
+  const names = ROUTES[request.routeOptions.url ?? '']?.(request.params as Params);
+  if (names?.name === undefined) return undefined;
+  try {
+    return registry.resolve(names.name, names.version);
+  } catch {
+    return undefined; // the route answers the 404
+  }
+}
+
+/**
+ * How long a request may wait, unread, for room in the queue before it is
+ * refused. Waiting costs nothing (its body stays in the socket, held back by
+ * TCP), keeps the queue fed as it drains, and spares the server a storm of
+ * refusals from clients that retry at once: each connection is refused at
+ * most once a second. A full default queue (2048 rows) drains in about a
+ * third of that.
+ */
+const ADMISSION_WAIT_MS = 1000;
+/** How often waiting requests look for room. */
+const POLL_MS = 2;
+
+interface Waiter {
+  readonly admit: () => void;
+}
+
+/** One model's admissions: requests let in whose body is still being read or parsed, and requests waiting to be let in. */
+class Gate {
+  admitting = 0;
+  readonly waiters: Waiter[] = [];
+  private poll: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly model: ServingModel) {}
+
+  /**
+   * Whether one more request may be read now. Each request let in and not yet
+   * parsed counts as a batch of rows (at most an eighth of the queue), since
+   * its size is unknown until it is parsed: so a burst of arrivals is not all
+   * read and parsed only to find the queue full, and the queue still fills.
+   */
+  hasRoom(): boolean {
+    const { queuedRows, maxQueueRows, maxBatchSize } = this.model.stats();
+    const perRequest = Math.max(1, Math.min(maxBatchSize, Math.floor(maxQueueRows / 8)));
+    return queuedRows + (this.admitting + 1) * perRequest <= maxQueueRows;
+  }
+
+  /** Resolves true once the request may be read, false if no room came within the wait. */
+  wait(): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const waiter: Waiter = {
+        admit: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        resolve(false);
+      }, ADMISSION_WAIT_MS);
+      this.waiters.push(waiter);
+      this.poll ??= setInterval(() => this.letIn(), POLL_MS);
+    });
+  }
+
+  /** Lets waiting requests in, oldest first, while there is room. */
+  private letIn(): void {
+    while (this.waiters.length > 0 && this.hasRoom()) {
+      this.admitting++;
+      (this.waiters.shift() as Waiter).admit();
+    }
+    if (this.waiters.length === 0) {
+      clearInterval(this.poll);
+      this.poll = undefined;
+    }
+  }
+}
+
+/**
+ * Before an inference request's body is read: if its model's queue has room,
+ * it is let in; if not, it waits unread up to ADMISSION_WAIT_MS for room
+ * (oldest first; at most as many requests wait as the queue holds rows), and
+ * is then refused with 429 QUEUE_FULL, Retry-After and Connection: close (so
+ * its body is never read).
+ */
+export function registerLoadShedding(app: FastifyInstance, registry: ModelRegistry): void {
+  const gates = new WeakMap<ServingModel['entry'], Gate>();
+  /** The gate each request was let in by, until its body has been parsed. */
+  const admitted = new WeakMap<FastifyRequest, Gate>();
+  app.addHook('onRequest', async (request, reply) => {
+    const model = modelOf(registry, request);
+    if (!model) return;
+    let gate = gates.get(model.entry);
+    if (!gate) gates.set(model.entry, (gate = new Gate(model)));
+    if (gate.waiters.length === 0 && gate.hasRoom()) gate.admitting++;
+    // As many requests may wait as the queue holds rows; beyond that, refused at once.
+    else if (gate.waiters.length >= model.stats().maxQueueRows || !(await gate.wait())) {
+      const { queuedRows, maxQueueRows } = model.stats();
+      reply.header('connection', 'close');
+      throw new ServiceError('QUEUE_FULL', `the model's queue is full (${queuedRows} of ${maxQueueRows} rows waiting); retry shortly`, 1);
+    }
+    admitted.set(request, gate);
+  });
+  const parsed = async (request: FastifyRequest) => {
+    const gate = admitted.get(request);
+    if (!gate) return;
+    admitted.delete(request);
+    gate.admitting--;
+  };
+  app.addHook('preHandler', parsed);
+  app.addHook('onResponse', parsed);
+  app.addHook('onRequestAbort', parsed);
+}
