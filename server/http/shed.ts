@@ -51,6 +51,12 @@ function modelOf(registry: ModelRegistry, request: FastifyRequest): ServingModel
  * third of that.
  */
 const ADMISSION_WAIT_MS = 1000;
+/**
+ * A request let in stops counting against the room after this long even if
+ * its body has not been parsed yet, so slow or stalled uploads cannot hold
+ * the gate shut (the HTTP request timeout ends them later).
+ */
+const ADMISSION_HOLD_MS = 1000;
 /** How often waiting requests look for room. */
 const POLL_MS = 2;
 
@@ -119,8 +125,9 @@ class Gate {
  */
 export function registerLoadShedding(app: FastifyInstance, registry: ModelRegistry): void {
   const gates = new WeakMap<ServingModel['entry'], Gate>();
-  /** The gate each request was let in by, until its body has been parsed. */
-  const admitted = new WeakMap<FastifyRequest, Gate>();
+  /** For each request let in: the release of its place, until its body has been parsed (or it ended, or held it too long). */
+  const admitted = new WeakMap<FastifyRequest, () => void>();
+  const release = async (request: FastifyRequest) => admitted.get(request)?.();
   app.addHook('onRequest', async (request, reply) => {
     const model = modelOf(registry, request);
     if (!model) return;
@@ -133,15 +140,16 @@ export function registerLoadShedding(app: FastifyInstance, registry: ModelRegist
       reply.header('connection', 'close');
       throw new ServiceError('QUEUE_FULL', `the model's queue is full (${queuedRows} of ${maxQueueRows} rows waiting); retry shortly`, 1);
     }
-    admitted.set(request, gate);
+    const held = gate;
+    const timer = setTimeout(() => done(), ADMISSION_HOLD_MS).unref();
+    const done = () => {
+      clearTimeout(timer);
+      admitted.delete(request);
+      held.admitting--;
+    };
+    admitted.set(request, done);
   });
-  const parsed = async (request: FastifyRequest) => {
-    const gate = admitted.get(request);
-    if (!gate) return;
-    admitted.delete(request);
-    gate.admitting--;
-  };
-  app.addHook('preHandler', parsed);
-  app.addHook('onResponse', parsed);
-  app.addHook('onRequestAbort', parsed);
+  app.addHook('preHandler', release);
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
 }

@@ -7,6 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { readyServer } from '../../test/server/test-server';
@@ -73,6 +74,34 @@ describe('with a full queue', () => {
     const response = await pending;
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('INVALID_JSON');
+  });
+});
+
+describe('stalled uploads', () => {
+  it('hold their place for a second at most, so they cannot keep the gate shut', async () => {
+    const { app } = await readyServer({ MAX_QUEUE_ROWS: '8' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    // Eight uploads that send their headers and a little of their body, then stall: one place each in a queue of 8 rows.
+    const stalled: Socket[] = [];
+    for (let i = 0; i < 8; i++) {
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.on('error', () => {});
+      socket.write(`POST /v1/models/digits-full:predict HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"inst`);
+      stalled.push(socket);
+    }
+    await new Promise((r) => setTimeout(r, 200)); // all eight are in, their bodies unfinished
+    const started = performance.now();
+    const response = await fetch(`http://127.0.0.1:${port}/v1/models/digits-full:predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: [{ key: 'a', pixels: drawnPixels(3) }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(1000 + 500);
+    for (const socket of stalled) socket.destroy();
+    await app.close();
   });
 });
 
