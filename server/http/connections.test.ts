@@ -70,6 +70,8 @@ describe('shutdown', () => {
     const sockets = await Promise.all(Array.from({ length: 20 }, () => openSocket(port)));
     // One request in flight that never finishes sending its body.
     sockets[0]?.socket.write('POST /v1/models/digits-full:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+    // Connections are accepted in order: once a later one is served, the server holds all of these.
+    expect((await fetch(`${base}/v2/health/live`)).status).toBe(200);
     const started = performance.now();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];
