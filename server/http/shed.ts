@@ -21,7 +21,7 @@ function predictTarget(target: string | undefined): string | undefined {
   return at >= 0 && target.slice(at + 1) === 'predict' ? target.slice(0, at) : undefined;
 }
 
-/** The name and version each inference route takes from its path, by route pattern. */
+/** The name and version each inference route (a POST) takes from its path, by route pattern. */
 const ROUTES: Readonly<Record<string, (params: Params) => { name: string | undefined; version: string | undefined }>> = {
   '/v2/models/:model/infer': (p) => ({ name: p['model'], version: undefined }),
   '/v2/models/:model/versions/:version/infer': (p) => ({ name: p['model'], version: p['version'] }),
@@ -33,6 +33,7 @@ const ROUTES: Readonly<Record<string, (params: Params) => { name: string | undef
 };
 
 function modelOf(registry: ModelRegistry, request: FastifyRequest): ServingModel | undefined {
+  if (request.method !== 'POST') return undefined;
   const names = ROUTES[request.routeOptions.url ?? '']?.(request.params as Params);
   if (names?.name === undefined) return undefined;
   try {
