@@ -62,11 +62,13 @@ const ADMISSION_HOLD_MS = 1000;
 const POLL_MS = 2;
 
 interface Waiter {
+  readonly rows: number;
   readonly admit: () => void;
 }
 
 /** One model's admissions: requests let in whose body is still being read or parsed, and requests waiting to be let in. */
 class Gate {
+  /** Rows of the requests let in whose bodies are still being read or parsed (estimated). */
   admitting = 0;
   readonly waiters: Waiter[] = [];
   private poll: ReturnType<typeof setInterval> | undefined;
@@ -74,21 +76,30 @@ class Gate {
   constructor(private readonly model: ServingModel) {}
 
   /**
-   * Whether one more request may be read now. Each request let in and not yet
-   * parsed counts as a batch of rows (at most an eighth of the queue), since
-   * its size is unknown until it is parsed: so a burst of arrivals is not all
-   * read and parsed only to find the queue full, and the queue still fills.
+   * The rows a request will probably bring, before its body is read: from its
+   * Content-Length (a pixel takes at least two characters of JSON), at most a
+   * batch (and an eighth of the queue); a full batch when the length is not
+   * known. So a burst of large requests is not all read and parsed only to
+   * find the queue full, while small ones go straight in.
    */
-  hasRoom(): boolean {
-    const { queuedRows, maxQueueRows, maxBatchSize } = this.model.stats();
-    const perRequest = Math.max(1, Math.min(maxBatchSize, Math.floor(maxQueueRows / 8)));
-    return queuedRows + (this.admitting + 1) * perRequest <= maxQueueRows;
+  estimateRows(contentLength: number | undefined): number {
+    const { maxQueueRows, maxBatchSize } = this.model.stats();
+    const most = Math.max(1, Math.min(maxBatchSize, Math.floor(maxQueueRows / 8)));
+    if (contentLength === undefined || !Number.isFinite(contentLength)) return most;
+    return Math.max(1, Math.min(most, Math.ceil(contentLength / (2 * this.model.rowSize))));
   }
 
-  /** Resolves true once the request may be read, false if no room came within the wait. */
-  wait(): Promise<boolean> {
+  /** Whether a request of `rows` may be read now. */
+  hasRoom(rows: number): boolean {
+    const { queuedRows, maxQueueRows } = this.model.stats();
+    return queuedRows + this.admitting + rows <= maxQueueRows;
+  }
+
+  /** Resolves true once the request may be read (its rows then count as admitting), false if no room came within the wait. */
+  wait(rows: number): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       const waiter: Waiter = {
+        rows,
         admit: () => {
           clearTimeout(timer);
           resolve(true);
@@ -106,9 +117,10 @@ class Gate {
 
   /** Lets waiting requests in, oldest first, while there is room. */
   private letIn(): void {
-    while (this.waiters.length > 0 && this.hasRoom()) {
-      this.admitting++;
-      (this.waiters.shift() as Waiter).admit();
+    for (let next = this.waiters[0]; next && this.hasRoom(next.rows); next = this.waiters[0]) {
+      this.admitting += next.rows;
+      this.waiters.shift();
+      next.admit();
     }
     if (this.waiters.length === 0) {
       clearInterval(this.poll);
@@ -128,29 +140,50 @@ export function registerLoadShedding(app: FastifyInstance, registry: ModelRegist
   const gates = new WeakMap<ServingModel['entry'], Gate>();
   /** For each request let in: the release of its place, until its body has been parsed (or it ended, or held it too long). */
   const admitted = new WeakMap<FastifyRequest, () => void>();
-  const release = async (request: FastifyRequest) => admitted.get(request)?.();
-  app.addHook('onRequest', async (request, reply) => {
-    const model = modelOf(registry, request);
-    if (!model) return;
-    let gate = gates.get(model.entry);
-    if (!gate) gates.set(model.entry, (gate = new Gate(model)));
-    if (gate.waiters.length === 0 && gate.hasRoom()) gate.admitting++;
-    // As many requests may wait as the queue holds rows; beyond that, refused at once.
-    else if (gate.waiters.length >= model.stats().maxQueueRows || !(await gate.wait())) {
-      const { queuedRows, maxQueueRows } = model.stats();
-      reply.header('connection', 'close');
-      throw new ServiceError('QUEUE_FULL', `the model's queue is full (${queuedRows} of ${maxQueueRows} rows waiting); retry shortly`, 1);
-    }
-    const held = gate;
-    const timer = setTimeout(() => done(), ADMISSION_HOLD_MS).unref();
-    const done = () => {
+  const release = (request: FastifyRequest, _reply: unknown, done: () => void) => {
+    admitted.get(request)?.();
+    done();
+  };
+  const admit = (request: FastifyRequest, gate: Gate, rows: number) => {
+    const timer = setTimeout(() => leave(), ADMISSION_HOLD_MS).unref();
+    const leave = () => {
       clearTimeout(timer);
       admitted.delete(request);
-      held.admitting--;
+      gate.admitting -= rows;
     };
-    admitted.set(request, done);
+    admitted.set(request, leave);
+  };
+  // Callback hooks, not async ones: a request with room goes on in the same turn, as it would without the gate.
+  app.addHook('onRequest', (request, reply, done) => {
+    const model = modelOf(registry, request);
+    if (!model) return done();
+    let gate = gates.get(model.entry);
+    if (!gate) gates.set(model.entry, (gate = new Gate(model)));
+    const length = request.headers['content-length'];
+    const rows = gate.estimateRows(length === undefined ? undefined : Number(length));
+    if (gate.waiters.length === 0 && gate.hasRoom(rows)) {
+      gate.admitting += rows;
+      admit(request, gate, rows);
+      return done();
+    }
+    const refuse = () => {
+      const { queuedRows, maxQueueRows } = model.stats();
+      reply.header('connection', 'close');
+      done(new ServiceError('QUEUE_FULL', `the model's queue is full (${queuedRows} of ${maxQueueRows} rows waiting); retry shortly`, 1));
+    };
+    // As many requests may wait as the queue holds rows; beyond that, refused at once.
+    if (gate.waiters.length >= model.stats().maxQueueRows) return refuse();
+    const waiting = gate;
+    void waiting.wait(rows).then((admitted) => {
+      if (!admitted) return refuse();
+      admit(request, waiting, rows);
+      done();
+    });
   });
   app.addHook('preHandler', release);
   app.addHook('onResponse', release);
-  app.addHook('onRequestAbort', release);
+  app.addHook('onRequestAbort', (request, done) => {
+    admitted.get(request)?.();
+    done();
+  });
 }

@@ -190,13 +190,14 @@ describe('the repository index and unloading', () => {
     });
   /** Waits until `count` requests have resolved their model, so they are in flight when what follows starts. */
   async function inFlight<T>(count: number, start: () => Promise<T>[]): Promise<Promise<T>[]> {
-    const resolve = vi.spyOn(repo.context.registry, 'resolve');
+    // Counted where the route hands its instances to the model, past the admission gate (which resolves the model too).
+    const predict = vi.spyOn(repo.context.predictor, 'predict');
     try {
       const requests = start();
-      while (resolve.mock.calls.length < count) await new Promise((r) => setImmediate(r));
+      while (predict.mock.calls.length < count) await new Promise((r) => setImmediate(r));
       return requests;
     } finally {
-      resolve.mockRestore();
+      predict.mockRestore();
     }
   }
 
