@@ -33,7 +33,8 @@ const SECURITY_HEADERS = {
 } as const;
 
 export function registerResponseHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  // A callback hook: it runs on every answer, and needs no promise.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', request.id);
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
@@ -45,6 +46,6 @@ export function registerResponseHeaders(app: FastifyInstance): void {
     if ((path === '/v2' || path.startsWith('/v2/')) && typeof type === 'string' && type.startsWith('application/json;')) {
       reply.header('content-type', 'application/json');
     }
-    return payload;
+    done(null, payload);
   });
 }

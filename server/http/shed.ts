@@ -138,20 +138,30 @@ class Gate {
  */
 export function registerLoadShedding(app: FastifyInstance, registry: ModelRegistry): void {
   const gates = new WeakMap<ServingModel['entry'], Gate>();
-  /** For each request let in: the release of its place, until its body has been parsed (or it ended, or held it too long). */
-  const admitted = new WeakMap<FastifyRequest, () => void>();
+  /** Each request let in holds a place (its estimated rows) until its body has been parsed, it ended, or it held the place too long. */
+  const admitted = new Map<FastifyRequest, { readonly gate: Gate; readonly rows: number; readonly at: number }>();
+  const leave = (request: FastifyRequest) => {
+    const place = admitted.get(request);
+    if (!place) return;
+    admitted.delete(request);
+    place.gate.admitting -= place.rows;
+  };
   const release = (request: FastifyRequest, _reply: unknown, done: () => void) => {
-    admitted.get(request)?.();
+    leave(request);
     done();
   };
+  // One sweep for all, not a timer per request: places held longer than ADMISSION_HOLD_MS are given back.
+  let sweep: ReturnType<typeof setInterval> | undefined;
   const admit = (request: FastifyRequest, gate: Gate, rows: number) => {
-    const timer = setTimeout(() => leave(), ADMISSION_HOLD_MS).unref();
-    const leave = () => {
-      clearTimeout(timer);
-      admitted.delete(request);
-      gate.admitting -= rows;
-    };
-    admitted.set(request, leave);
+    admitted.set(request, { gate, rows, at: performance.now() });
+    sweep ??= setInterval(() => {
+      const oldest = performance.now() - ADMISSION_HOLD_MS;
+      for (const [held, place] of admitted) if (place.at <= oldest) leave(held);
+      if (admitted.size === 0) {
+        clearInterval(sweep);
+        sweep = undefined;
+      }
+    }, ADMISSION_HOLD_MS / 4).unref();
   };
   // Callback hooks, not async ones: a request with room goes on in the same turn, as it would without the gate.
   app.addHook('onRequest', (request, reply, done) => {
@@ -183,7 +193,7 @@ export function registerLoadShedding(app: FastifyInstance, registry: ModelRegist
   app.addHook('preHandler', release);
   app.addHook('onResponse', release);
   app.addHook('onRequestAbort', (request, done) => {
-    admitted.get(request)?.();
+    leave(request);
     done();
   });
 }
