@@ -1,16 +1,11 @@
 /** What a decoding thread offers the event loop, over the worker RPC bridge (src/core/rpc). */
 import type { ErrorCode } from '../../../src/core/api/errors';
 import type { InkPolarity } from '../../../src/core/preprocess';
+import type { CheckedPng } from '../inference/png';
 
-/** A checked PNG as it crosses to the thread: its bytes (handed over) and what the check found. */
-export interface DecodeRequest {
-  readonly field: string;
-  readonly width: number;
-  readonly height: number;
+/** A checked PNG as it crosses to the thread: its bytes (handed over), what the check found, and how to prepare it. */
+export interface DecodeRequest extends Omit<CheckedPng, 'bytes'> {
   readonly bytes: Uint8Array;
-  readonly chunks: readonly number[];
-  readonly data: readonly number[];
-  readonly inflatedBytes: number;
   readonly ink: InkPolarity;
   readonly preprocessing: string;
 }

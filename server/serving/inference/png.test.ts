@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../../src/core/api/errors';
-import { decodePngBase64 } from './png';
+import { ADAM7, decodePngBase64 } from './png';
 import { chunk, iend, ihdr, pngOf, rawSize, zeroStream, type HeaderOptions } from './testing/crafted-png';
 
 /** A small deterministic generator, so failures repeat. */
@@ -43,16 +43,6 @@ const SIZES: [number, number][] = [
   [9, 17],
   [33, 8],
 ];
-/** Adam7 passes: first column, first row, column step, row step. */
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-] as const;
 
 /** Filtered scanlines of random pixels with a random filter per row, as an encoder might write them. */
 function scanlines(width: number, height: number, bitsPerPixel: number, interlaced: boolean, random: (n: number) => Buffer): Buffer {

@@ -24,7 +24,7 @@ const COLOR_TYPES: Readonly<Record<number, { readonly samples: number; readonly 
 };
 
 /** Adam7 passes: first column, first row, column step, row step. */
-const ADAM7 = [
+export const ADAM7 = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],
