@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ServiceError } from '../../src/core/api/errors';
 import type { ServingModel } from '../serving/model';
+import { splitVerb } from '../routes/predict';
 import type { ModelRegistry } from '../serving/registry';
 
 type Params = Readonly<Record<string, string | undefined>>;
@@ -17,8 +18,8 @@ type Params = Readonly<Record<string, string | undefined>>;
 /** The model a keyed route's "<name or version>:predict" segment names, if the verb is predict. */
 function predictTarget(target: string | undefined): string | undefined {
   if (target === undefined) return undefined;
-  const at = target.lastIndexOf(':');
-  return at >= 0 && target.slice(at + 1) === 'predict' ? target.slice(0, at) : undefined;
+  const { id, verb } = splitVerb(target);
+  return verb === 'predict' ? id : undefined;
 }
 
 /** The name and version each inference route (a POST) takes from its path, by route pattern. */

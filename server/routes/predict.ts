@@ -17,7 +17,7 @@ import { parseSignature } from '../serving/inference/signatures';
 import type { ServingModel } from '../serving/model';
 
 /** The last path segment is "<name or version>:<verb>"; only the verb "predict" exists. */
-function splitVerb(segment: string): { id: string; verb: string } {
+export function splitVerb(segment: string): { id: string; verb: string } {
   const at = segment.lastIndexOf(':');
   return at < 0 ? { id: segment, verb: '' } : { id: segment.slice(0, at), verb: segment.slice(at + 1) };
 }
