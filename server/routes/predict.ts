@@ -12,7 +12,7 @@ import { DecodePool } from '../serving/decode/pool';
 import type { OpenApiAlias } from '../http/docs';
 import { ERROR_RESPONSES, handParsed } from '../http/schemas';
 import { parseInstances } from '../serving/inference/instances';
-import { isRecord } from '../serving/inference/json';
+import { isRecord, quoteNames } from '../serving/inference/json';
 import { parseSignature } from '../serving/inference/signatures';
 import type { ServingModel } from '../serving/model';
 
@@ -65,8 +65,7 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     }
     const { instances, signature: rawSignature, ...rest } = body;
     const extra = Object.keys(rest);
-    if (extra.length > 0)
-      throw new ServiceError('INVALID_REQUEST', `unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}; expected "instances" and "signature"`);
+    if (extra.length > 0) throw new ServiceError('INVALID_REQUEST', `unknown field(s) ${quoteNames(extra)}; expected "instances" and "signature"`);
     const signature = parseSignature(rawSignature);
     const limit = signature === 'explain' ? config.explain.maxInstances : config.maxInstances;
     const parsed = parseInstances(instances, model, limit, signature, config.maxImagePixels, {

@@ -232,6 +232,13 @@ export function fuzzCases(pixels: number[], bodyLimitBytes: number): FuzzCase[] 
       contentType: 'application/json',
       mentions: /instances\[0\] has unknown field/,
     });
+    cases.push({
+      name: `top-level unknown fields, ${label}`,
+      url: PREDICT,
+      payload: JSON.stringify({ ...predict, ...fields }),
+      contentType: 'application/json',
+      mentions: /unknown field/,
+    });
   }
 
   // Not JSON, or JSON that is not an object.
