@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ISOLATION_HEADERS } from '../../src/core/api/headers';
+import { REQUEST_ID_HEADER } from './request-id';
 
 /**
  * The app's policy. onnxruntime-web compiles WebAssembly ('wasm-unsafe-eval')
@@ -36,7 +37,7 @@ export function registerResponseHeaders(app: FastifyInstance): void {
   // A callback hook: it runs on every answer, and needs no promise.
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(SECURITY_HEADERS);
-    reply.header('x-request-id', request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     const path = request.url.split('?')[0] ?? '';
     // Browsers compile WebAssembly streaming only from this exact type.
