@@ -26,9 +26,9 @@ CREATE TABLE predictions (
   gate_fired boolean,
   answered_by text,
   logged_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (model, version, source, key)
+  -- Key first: labels join by key through this index alone.
+  PRIMARY KEY (key, model, version, source)
 );
-CREATE INDEX predictions_by_key ON predictions (key);
 CREATE INDEX predictions_by_time ON predictions (model, time);
 
 -- The current ground truth of each key (the latest label received).
