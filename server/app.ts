@@ -19,7 +19,11 @@ import { registerSchemaCompilers } from './http/schemas';
 import { registerLoadShedding } from './http/shed';
 import { registerStaticApp } from './http/static-app';
 import { ServerMetrics } from './metrics/metrics';
+import { Evaluation } from './evaluation/evaluation';
 import { adminRoutes } from './routes/admin';
+import { feedbackRoutes } from './routes/feedback';
+import { monitoringRoutes } from './routes/monitoring';
+import { predictionLogRoutes } from './routes/prediction-logs';
 import { metricsRoutes } from './routes/metrics';
 import { oipRoutes } from './routes/oip';
 import { predictRoutes } from './routes/predict';
@@ -53,7 +57,15 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   const metrics = new ServerMetrics();
   const registry = new ModelRegistry(config, (name, version) => metrics.observerFor(name, version));
   const predictor = new KeyedPredictor({ timeoutMs: config.requestTimeoutMs, explain: config.explain });
-  const context: ServerContext = { config, registry, predictor, metrics, shuttingDown: false };
+  const evaluation = config.evaluation.enabled
+    ? await Evaluation.open(
+        config.evaluation,
+        config.modelRegistry,
+        metrics.evaluation.events((error) => app.log.warn({ err: error }, 'prediction log: the store failed; rows dropped')),
+      )
+    : undefined;
+  if (evaluation) metrics.evaluation.watchBuffer(() => evaluation.log.buffered);
+  const context: ServerContext = { config, registry, predictor, metrics, evaluation, shuttingDown: false };
 
   // The APIs speak JSON only: other bodies get 415, not a string to trip over.
   app.removeContentTypeParser('text/plain');
@@ -68,6 +80,9 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   await app.register(oipRoutes, { context });
   await app.register(predictRoutes, { context });
   await app.register(adminRoutes, { context });
+  await app.register(feedbackRoutes, { context });
+  await app.register(predictionLogRoutes, { context });
+  await app.register(monitoringRoutes, { context });
   // Without a build (a batch host, API-only tests), the APIs still serve.
   const root = resolve(config.staticDir);
   if (existsSync(resolve(root, 'index.html'))) await registerStaticApp(app, root);
@@ -83,6 +98,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   });
   // Fastify waits for requests in flight before onClose; then the batchers drain.
   app.addHook('onClose', async () => registry.close());
+  // After the models: answers still in flight are logged, then the log is written and the store closed.
+  app.addHook('onClose', async () => evaluation?.close());
   return { app, context };
 }
 

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
 import { MODEL_PACK_DIR } from '../src/core/manifest';
+import type { EvaluationSettings } from './evaluation/settings';
 import { BatchingSchema, positiveInt, type ServingSettings } from './serving/settings';
 
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => ['on', 'true', '1'].includes(v));
@@ -66,6 +67,23 @@ const ConfigSchema = z.object({
   LOG_REQUESTS: flag.default(false),
   // Serves /metrics on a listener of its own as well (Triton uses 8002).
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Continued evaluation: the store, the prediction log, windows and alerts.
+  EVALUATION: flag.default(true),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  LOG_INPUTS: flag.default(true),
+  LOG_BUFFER_ROWS: positiveInt.default(20_000),
+  LOG_BATCH_ROWS: positiveInt.max(50_000).default(2_000),
+  LOG_FLUSH_MS: positiveInt.max(60_000).default(200),
+  MIN_LABELS: positiveInt.default(30),
+  FEEDBACK_RATE_LIMIT: positiveInt.default(600),
+  MONITORING_RULES: z.string().min(1).optional(),
+  MONITORING_INTERVAL_S: positiveInt.default(60),
+  ALERT_WEBHOOK_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
 });
 
 type ParsedConfig = z.infer<typeof ConfigSchema>;
@@ -90,6 +108,7 @@ export interface ServerConfig extends ServingSettings {
   readonly logRequests: boolean;
   /** Unset: /metrics is served on the main port only. */
   readonly metricsPort: number | undefined;
+  readonly evaluation: EvaluationSettings;
 }
 
 export class ConfigError extends Error {
@@ -103,7 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
       const name = String(i.path[0]);
-      const shown = name === 'ADMIN_TOKEN' ? '(hidden)' : JSON.stringify(defined[name]);
+      const shown = name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(defined[name]);
       return `${i.path.join('.')}: ${i.message} (got ${shown})`;
     });
     throw new ConfigError(`invalid server settings: ${problems.join('; ')}`);
@@ -131,5 +150,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     logRequests: c.LOG_REQUESTS,
     metricsPort: c.METRICS_PORT,
+    evaluation: {
+      enabled: c.EVALUATION,
+      store: { databaseUrl: c.DATABASE_URL, dataDir: c.DATA_DIR },
+      log: {
+        sampleRate: c.LOG_SAMPLE_RATE,
+        logInputs: c.LOG_INPUTS,
+        bufferRows: c.LOG_BUFFER_ROWS,
+        batchRows: c.LOG_BATCH_ROWS,
+        flushIntervalMs: c.LOG_FLUSH_MS,
+      },
+      minLabels: c.MIN_LABELS,
+      rateLimitPerMinute: c.FEEDBACK_RATE_LIMIT,
+      rulesFile: c.MONITORING_RULES,
+      intervalSeconds: c.MONITORING_INTERVAL_S,
+      alertWebhookUrl: c.ALERT_WEBHOOK_URL,
+    },
   };
 }

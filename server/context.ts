@@ -1,5 +1,6 @@
 /** What every route needs: settings, the serving core, the metrics, and whether we are stopping. */
 import type { ServerConfig } from './config';
+import type { Evaluation } from './evaluation/evaluation';
 import type { ServerMetrics } from './metrics/metrics';
 import type { KeyedPredictor } from './serving/inference/keyed';
 import type { ModelRegistry } from './serving/registry';
@@ -9,6 +10,8 @@ export interface ServerContext {
   readonly registry: ModelRegistry;
   readonly predictor: KeyedPredictor;
   readonly metrics: ServerMetrics;
+  /** Continued evaluation; undefined when EVALUATION=off. */
+  readonly evaluation: Evaluation | undefined;
   shuttingDown: boolean;
 }
 

@@ -3,6 +3,7 @@
  * inference_instances_total / inference_batches_total.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { EvaluationMetrics } from './evaluation-metrics';
 import type { BatchObserver } from '../serving/batching/batcher';
 import type { ServingModel } from '../serving/model';
 
@@ -53,6 +54,8 @@ export class ServerMetrics {
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
   });
+
+  readonly evaluation = new EvaluationMetrics(this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -3,7 +3,6 @@
  * Protocol's model_repository extension: index the versions the manifest
  * lists, load the ones missing, unload a model, all without a restart.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -17,18 +16,9 @@ import {
 } from '../../src/core/api/admin';
 import { ServiceError } from '../../src/core/api/errors';
 import type { RouteOptions } from '../context';
+import { authorize } from '../http/auth';
 import { OPTIONAL_BODY } from '../http/docs';
 import { ERROR_RESPONSES } from '../http/schemas';
-
-function authorize(request: FastifyRequest, token: string | undefined): void {
-  if (!token) throw new ServiceError('ADMIN_DISABLED', 'the admin API is off; set ADMIN_TOKEN to turn it on');
-  const header = request.headers.authorization ?? '';
-  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new ServiceError('UNAUTHORIZED', 'missing or wrong admin token: send "Authorization: Bearer <ADMIN_TOKEN>"');
-  }
-}
 
 const ModelParams = z.object({ model: z.string().min(1) });
 const tags = ['Admin'];

@@ -85,10 +85,37 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
     ready,
   );
 
+  /** OIP instances carry no keys: each row is logged as "<request id>/<row>" (the body's id, else the request id). */
+  const logAnswer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    model: ServingModel,
+    parsed: { id?: string | undefined; rows: number; input: Float32Array },
+    logits: Float32Array,
+  ) => {
+    if (!context.evaluation) return;
+    const base = parsed.id ?? request.id;
+    const classes = model.classes;
+    const width = model.rowSize;
+    context.evaluation.recordAnswer({
+      model: model.entry.name,
+      version: model.entry.version,
+      source: 'cloud',
+      signature: 'oip_infer',
+      time: Date.now(),
+      requestId: request.id,
+      latencyMs: reply.elapsedTime,
+      keys: Array.from({ length: parsed.rows }, (_, row) => `${base}/${row}`),
+      scores: (row) => logits.subarray(row * classes, (row + 1) * classes),
+      scoresAreLogits: true,
+      input: (row) => parsed.input.subarray(row * width, (row + 1) * width),
+    });
+  };
   const infer = async (request: FastifyRequest<{ Params: { model: string; version?: string } }>, reply: FastifyReply) => {
     const model = registry.resolve(request.params.model, request.params.version);
     const parsed = parseInferRequest(request.body, model, config.maxInstances, binaryTail(request));
     const logits = await model.infer(parsed.input, parsed.rows, config.requestTimeoutMs);
+    logAnswer(request, reply, model, parsed, logits);
     const head = { model_name: model.entry.name, model_version: model.entry.version, ...(parsed.id !== undefined ? { id: parsed.id } : {}) };
     const output = { name: model.output.name, datatype: 'FP32', shape: [parsed.rows, model.classes] };
     if (parsed.binaryOutput) return sendBinary(reply, { ...head, outputs: [{ ...output, parameters: { binary_data_size: logits.byteLength } }] }, [logits]);

@@ -6,12 +6,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ServiceError } from '../../src/core/api/errors';
-import { PredictRequest, PredictResponse } from '../../src/core/api/predict';
+import { PredictRequest, PredictResponse, type Prediction, type SignatureName } from '../../src/core/api/predict';
 import type { RouteOptions } from '../context';
 import { DecodePool } from '../serving/decode/pool';
 import type { OpenApiAlias } from '../http/docs';
 import { ERROR_RESPONSES, handParsed } from '../http/schemas';
-import { parseInstances } from '../serving/inference/instances';
+import { parseInstances, type ParsedInstance } from '../serving/inference/instances';
 import { isRecord, quoteNames } from '../serving/inference/json';
 import { parseSignature } from '../serving/inference/signatures';
 import type { ServingModel } from '../serving/model';
@@ -54,7 +54,42 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   const decoder = new DecodePool(config.decodeThreads);
   app.addHook('onClose', () => decoder.close());
 
-  const predict = async (request: { params: { model?: string; target: string }; body: unknown; method: string; url: string }): Promise<PredictResponse> => {
+  /** Hands the answer to the prediction log (sampled and written later; never awaited). */
+  const log = (
+    request: { id: string },
+    model: ServingModel,
+    signature: SignatureName,
+    instances: readonly ParsedInstance[],
+    predictions: readonly Prediction[],
+  ) =>
+    context.evaluation?.recordAnswer({
+      model: model.entry.name,
+      version: model.entry.version,
+      source: 'cloud',
+      signature,
+      time: Date.now(),
+      requestId: request.id,
+      latencyMs: performance.now() - (startedAt.get(request) ?? performance.now()),
+      keys: predictions.map((p) => p.key),
+      scores: (row) => predictions[row]?.probabilities ?? predictions[row]?.logits ?? [],
+      scoresAreLogits: signature === 'logits',
+      input: (row) => (instances[row] as ParsedInstance).input,
+    });
+  const startedAt = new WeakMap<object, number>();
+  if (context.evaluation) {
+    app.addHook('onRequest', (request, _reply, done) => {
+      startedAt.set(request, performance.now());
+      done();
+    });
+  }
+
+  const predict = async (request: {
+    params: { model?: string; target: string };
+    body: unknown;
+    method: string;
+    url: string;
+    id: string;
+  }): Promise<PredictResponse> => {
     const deadline = performance.now() + config.requestTimeoutMs;
     const { id, verb } = splitVerb(request.params.target);
     if (verb !== 'predict') throw new ServiceError('NOT_FOUND', `no route ${request.method} ${request.url}; did you mean ":predict"?`);
@@ -75,13 +110,16 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     });
     // Without images, the model is called in the turn of the event loop that resolved it, as unloading expects.
     if (Array.isArray(parsed)) {
-      return { model: model.entry.name, model_version: model.entry.version, signature, predictions: await predictor.predict(model, parsed, signature) };
+      const predictions = await predictor.predict(model, parsed, signature);
+      log(request, model, signature, parsed, predictions);
+      return { model: model.entry.name, model_version: model.entry.version, signature, predictions };
     }
     const decoded = await parsed;
     // Decoding took turns of the event loop: the version may have been unloaded meanwhile. Unloading waits
     // only for calls already made, so the version is looked up again and called within this turn.
     const serving = registry.resolve(model.entry.name, model.entry.version);
     const predictions = await predictor.predict(afterDecoding(serving, deadline, config.requestTimeoutMs), decoded, signature);
+    log(request, serving, signature, decoded, predictions);
     return { model: serving.entry.name, model_version: serving.entry.version, signature, predictions };
   };
   app.post(

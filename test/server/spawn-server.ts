@@ -23,7 +23,8 @@ export async function freePort(): Promise<number> {
 export async function spawnServer(env: Record<string, string>, options: { logs?: string[] } = {}): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir(), LOG_LEVEL: 'warn', ...env },
+    // Evaluation off unless asked for: its default store (./data) admits one process at a time.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir(), LOG_LEVEL: 'warn', EVALUATION: 'off', ...env },
     stdio: ['ignore', options.logs ? 'pipe' : 'ignore', 'inherit'],
   });
   const logs = options.logs;

@@ -8,7 +8,8 @@ import { staticDir } from './folders';
 
 export { registryCopy, staticDir } from './folders';
 
-const settings = (env: Record<string, string>) => ({ ...loadConfig({ LOG_LEVEL: 'silent', ...env }), staticDir: staticDir() });
+// Continued evaluation opens a store (seconds for PGlite): off unless a test turns it on.
+const settings = (env: Record<string, string>) => ({ ...loadConfig({ LOG_LEVEL: 'silent', EVALUATION: 'off', ...env }), staticDir: staticDir() });
 
 /** A server with every model loaded, configured by environment-style settings. */
 export function readyServer(env: Record<string, string> = {}): Promise<Server> {

@@ -33,10 +33,13 @@ export const ERROR_CATALOG = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The body is not application/json.' },
   RANGE_NOT_SATISFIABLE: { status: 416, meaning: 'The requested byte range is outside the file.' },
   QUEUE_FULL: { status: 429, meaning: "The model's bounded queue is full; retry after Retry-After seconds." },
+  RATE_LIMITED: { status: 429, meaning: 'Too many requests from this client to a rate-limited route; retry after Retry-After seconds.' },
   EXPLAIN_BUSY: { status: 429, meaning: 'Too many explain requests in progress; retry after Retry-After seconds.' },
   DEADLINE_EXCEEDED: { status: 503, meaning: 'No model capacity within the request deadline.' },
   SHUTTING_DOWN: { status: 503, meaning: 'The server or the model is shutting down.' },
   MODEL_UNAVAILABLE: { status: 503, meaning: "The model's inference thread stopped and is restarting; retry shortly." },
+  EVALUATION_DISABLED: { status: 503, meaning: 'Continued evaluation is off on this server (EVALUATION=off).' },
+  STORE_UNAVAILABLE: { status: 503, meaning: 'The evaluation store did not commit the data; nothing was kept, retry.' },
   INTERNAL: { status: 500, meaning: 'An unexpected failure; the server logged it.' },
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -1,0 +1,59 @@
+/**
+ * What the prediction log holds. Serving hands over one answered request at a
+ * time (cheap to make on the request path); the log expands it into rows,
+ * one per instance, when it writes.
+ */
+
+export const LOG_SOURCES = ['cloud', 'edge', 'batch', 'shadow'] as const;
+export type LogSource = (typeof LOG_SOURCES)[number];
+
+/** One answered request of a served model: its instances' keys, scores and inputs. */
+export interface AnsweredRequest {
+  readonly model: string;
+  readonly version: string;
+  readonly source: LogSource;
+  readonly signature: string;
+  /** Epoch milliseconds of the answer. */
+  readonly time: number;
+  readonly requestId: string | undefined;
+  readonly latencyMs: number | undefined;
+  readonly keys: readonly string[];
+  /** The scores of the instance at a position, as logits or already as probabilities. */
+  readonly scores: (row: number) => ArrayLike<number>;
+  readonly scoresAreLogits: boolean;
+  /** The model input of the instance at a position (features come from it; LOG_INPUTS decides whether it is kept). */
+  readonly input: ((row: number) => ArrayLike<number>) | undefined;
+}
+
+/** One logged prediction, as written. */
+export interface PredictionRow {
+  readonly key: string;
+  readonly model: string;
+  readonly version: string;
+  readonly source: LogSource;
+  readonly signature: string;
+  readonly time: number;
+  readonly labelIndex: number;
+  readonly probabilities: ArrayLike<number>;
+  /** The input quantized to uint8 (ink 0..1 to 0..255). */
+  readonly input: Uint8Array | undefined;
+  /** Summary features of the input, in the model version's layout order. */
+  readonly features: readonly number[] | undefined;
+  readonly requestId: string | undefined;
+  readonly latencyMs: number | undefined;
+  readonly gateFired: boolean | undefined;
+  readonly answeredBy: string | undefined;
+}
+
+/** Ink in [0, 1] to bytes, rounding (what LOG_INPUTS keeps: 784 bytes for 28 x 28). */
+export function quantizeInput(input: ArrayLike<number>): Uint8Array {
+  const bytes = new Uint8Array(input.length);
+  for (let i = 0; i < input.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, input[i] as number)) * 255);
+  return bytes;
+}
+
+export function dequantizeInput(bytes: Uint8Array): Float32Array {
+  const input = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) input[i] = (bytes[i] as number) / 255;
+  return input;
+}
