@@ -40,6 +40,12 @@ export const GateSchema = z.object({
   }),
 });
 
+/** The model version's reference statistics (see reference.ts), beside its model file. */
+export const ReferenceFileSchema = z.object({
+  file: z.string().regex(/^[a-z0-9_-]+\/[0-9]+\/[a-z0-9_.-]+\.json$/, 'expected <name>/<version>/<file>.json'),
+  sha256,
+});
+
 export const ModelEntrySchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lowercase letters, digits, "-" or "_"'),
   version: z.string().regex(/^[0-9]+$/, 'expected a whole number as text'),
@@ -55,6 +61,7 @@ export const ModelEntrySchema = z.object({
   preprocessing: z.object({ id: z.string().min(1) }),
   metrics: z.object({ heldout: HeldoutMetricsSchema }),
   gate: GateSchema.optional(),
+  reference: ReferenceFileSchema.optional(),
 });
 
 export const DatasetSchema = z.object({
@@ -86,6 +93,10 @@ export const ManifestSchema = z
       if (model.role === 'edge' && !model.gate) {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'gate'], message: 'the edge model needs a gate' });
       }
+      // Statistics of one version must not be read as another's.
+      if (model.reference && !model.reference.file.startsWith(`${model.name}/${model.version}/`)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'reference', 'file'], message: `expected a file under ${model.name}/${model.version}/` });
+      }
       const classes = model.outputs[0]?.shape.at(-1);
       if (classes !== undefined && classes !== model.labels.length) {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'labels'], message: `${model.labels.length} labels for ${classes} output classes` });
@@ -97,3 +108,4 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type TensorSpec = z.infer<typeof TensorSpecSchema>;
 export type Gate = z.infer<typeof GateSchema>;
+export type ReferenceFile = z.infer<typeof ReferenceFileSchema>;

@@ -37,9 +37,24 @@ describe('model manifest validation', () => {
     ['an unknown preprocessing id', (m: Json) => (m.models[0].preprocessing.id = 'imagenet-224'), /models\[0\]\.preprocessing\.id: unknown id "imagenet-224"/],
     ['a wrong schema version', (m: Json) => (m.schema_version = 2), /schema_version/],
     ['a file outside the layout', (m: Json) => (m.models[0].file = '../../etc/passwd'), /models\[0\]\.file/],
+    [
+      'a bad reference sha256',
+      (m: Json) => (m.models[0].reference = { file: 'digits-small/1/reference.json', sha256: 'ABC' }),
+      /models\[0\]\.reference\.sha256: expected 64 lowercase hex/,
+    ],
+    [
+      "a reference file of another model's version",
+      (m: Json) => (m.models[1].reference = { file: 'digits-small/1/reference.json', sha256: '0'.repeat(64) }),
+      /models\[1\]\.reference\.file: expected a file under digits-full\/1\//,
+    ],
   ])('rejects %s, naming the field', (_what, change, message) => {
     expect(() => parseManifest(broken(change))).toThrow(ManifestError);
     expect(() => parseManifest(broken(change))).toThrow(message);
+  });
+
+  it('accepts a model without reference statistics: they are optional', () => {
+    const manifest = parseManifest(broken((m: Json) => m.models.forEach((model: Json) => delete model.reference)));
+    expect(manifest.models.every((m) => m.reference === undefined)).toBe(true);
   });
 
   it('rejects something that is not a manifest at all', () => {
