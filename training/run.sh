@@ -23,5 +23,7 @@ npx tsx tools/quantize/main.ts "$CACHE/onnx/small-fp32.onnx" "$CACHE/onnx/small-
   --calibration "$CACHE/data/calibration.samples.json" --eval "$CACHE/data/validation.samples.json"
 echo "== model pack"
 npx tsx training/pack/main.ts "$CACHE" public/models
+echo "== reference statistics (drift and accuracy estimates)"
+npx tsx training/reference/main.ts public/models
 echo "== report"
 npx tsx training/report/main.ts
