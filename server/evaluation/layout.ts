@@ -6,7 +6,7 @@
  * up; a version without one still gets counts, labels and confidences.
  */
 import { handwritingFeatures, FEATURE_NAMES } from '../../src/core/features/handwriting';
-import type { ModelEntry } from '../../src/core/manifest';
+import { referenceBin, round6, type ModelEntry } from '../../src/core/manifest';
 import { predictIsotonic, type IsotonicModel } from '../../src/core/stats/isotonic';
 
 /** What a layout needs from a reference file (see src/core/manifest/reference.ts). */
@@ -36,16 +36,9 @@ export interface ProfileLayout {
 /** Without a reference, confidences fall in twenty equal bins. */
 const DEFAULT_CONFIDENCE_EDGES = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);
 
-/** The bin of `value` among ascending `edges`: 0 below the first edge, edges.length at or above the last. */
+/** The bin of a live value among a reference's edges: rounded as reference values are, then binned by the reference convention. */
 export function binOf(edges: readonly number[], value: number): number {
-  let low = 0;
-  let high = edges.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (value >= (edges[mid] as number)) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return referenceBin(edges, round6(value));
 }
 
 export function profileLayout(entry: ModelEntry, reference: LayoutReference | undefined): ProfileLayout {

@@ -4,17 +4,12 @@
  * machine) and quantile bin edges for the windowed histograms drift is
  * measured with.
  */
-import type { ReferenceDistribution } from '../../src/core/manifest';
+import { round6, type ReferenceDistribution } from '../../src/core/manifest';
+
+export { round6 };
 
 /** Quantile edges per distribution before ties are merged: 41 bins of about 2.4% of the reference each. */
 export const EDGE_COUNT = 40;
-
-/** A number rounded to six significant digits; never -0. */
-export function round6(value: number): number {
-  if (!Number.isFinite(value)) throw new RangeError(`cannot summarise ${value}`);
-  const rounded = Number(value.toPrecision(6));
-  return rounded === 0 ? 0 : rounded;
-}
 
 /**
  * Quantile edges of the values, strictly ascending: for q = i/(EDGE_COUNT+1),

@@ -13,7 +13,8 @@ import { chiSquaredTest } from '../../../src/core/stats/chi-squared';
 import { jensenShannonDistance } from '../../../src/core/stats/jensen-shannon';
 import { ksFromCounts } from '../../../src/core/stats/ks';
 import { wassersteinFromCounts } from '../../../src/core/stats/wasserstein';
-import { binOf, type ProfileLayout } from '../layout';
+import { referenceBin } from '../../../src/core/manifest';
+import type { ProfileLayout } from '../layout';
 
 /** Evidently's switch from a statistical test to a distance. */
 export const LARGE_REFERENCE = 1000;
@@ -48,7 +49,7 @@ export interface DriftCounts {
 
 const countsOf = (edges: readonly number[], values: readonly number[]) => {
   const counts = new Array<number>(edges.length + 1).fill(0);
-  for (const v of values) counts[binOf(edges, v)] = (counts[binOf(edges, v)] as number) + 1;
+  for (const v of values) counts[referenceBin(edges, v)] = (counts[referenceBin(edges, v)] as number) + 1;
   return counts;
 };
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);

@@ -85,6 +85,17 @@ export const ReferenceSchema = z
 export type Reference = z.infer<typeof ReferenceSchema>;
 export type ReferenceDistribution = z.infer<typeof ReferenceDistributionSchema>;
 
+/**
+ * A number rounded to six significant digits, as reference values are stored
+ * (never -0). Live values are rounded the same way before they are binned, so
+ * a value that sits on a bin edge falls on the same side as in the reference.
+ */
+export function round6(value: number): number {
+  if (!Number.isFinite(value)) throw new RangeError(`cannot summarise ${value}`);
+  const rounded = Number(value.toPrecision(6));
+  return rounded === 0 ? 0 : rounded;
+}
+
 /** The histogram bin of a value under the reference convention: the number of edges at or below it. */
 export function referenceBin(edges: readonly number[], value: number): number {
   // Binary search: the first edge above the value.
