@@ -4,11 +4,11 @@
  * the routes ask of them (edge records, labels, windows, confusion, cascade).
  */
 import type { Database } from '../db/database';
-import { openDatabase } from '../db/open';
+import { ThreadStore } from '../db/thread/thread-store';
 import { insertLabels, type LabelRecord } from './ingest/labels';
 import { insertPredictions } from './ingest/predictions';
 import { ModelLayouts } from './layouts';
-import { PredictionLog, type PredictionLogEvents } from './log/prediction-log';
+import { localSink, PredictionLog, type PredictionLogEvents } from './log/prediction-log';
 import type { AnsweredRequest, PredictionRow } from './log/records';
 import type { EvaluationSettings } from './settings';
 import { confusion, windows, type Window, type WindowQuery } from './windows/windows';
@@ -22,10 +22,15 @@ export class Evaluation {
     readonly settings: EvaluationSettings,
   ) {}
 
+  /**
+   * Opens the store in its own thread (so its work stays off the event loop),
+   * or uses `db` in this thread when given.
+   */
   static async open(settings: EvaluationSettings, repository: string, events: PredictionLogEvents, db?: Database): Promise<Evaluation> {
     const layouts = await ModelLayouts.load(repository);
-    const store = db ?? (await openDatabase(settings.store));
-    return new Evaluation(store, layouts, new PredictionLog(store, layouts.of, settings.log, events), settings);
+    const store = db ?? (await ThreadStore.open(settings.store, repository, settings.log.logInputs));
+    const sink = store instanceof ThreadStore ? store : localSink(store, layouts.of, settings.log.logInputs);
+    return new Evaluation(store, layouts, new PredictionLog(sink, settings.log, events), settings);
   }
 
   /** An answer served online (or in batch, or in shadow): sampled, buffered, written later. */

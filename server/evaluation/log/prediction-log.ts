@@ -5,12 +5,28 @@
  * written in batches; a full buffer or a failing store drops records and
  * counts them, never slowing or failing a prediction.
  */
-import { argmax, softmax } from '../../../src/core/math/probabilities';
 import type { Database } from '../../db/database';
-import { featuresOf } from '../layout';
 import { insertPredictions, type LayoutOf } from '../ingest/predictions';
 import { keySampled } from '../sampling';
-import { quantizeInput, type AnsweredRequest, type PredictionRow } from './records';
+import { expandBatch } from './expand';
+import type { AnsweredRequest, LogBatch } from './records';
+
+/** Where batches of logged rows are written: the store thread, or a store in this thread. */
+export interface LogSink {
+  write(batches: readonly LogBatch[]): Promise<{ inserted: number; duplicates: number }>;
+}
+
+/** Expands and writes in this thread (the store thread uses it; so do tests). */
+export function localSink(db: Database, layoutOf: LayoutOf, logInputs: boolean): LogSink {
+  return {
+    write: (batches) =>
+      insertPredictions(
+        db,
+        batches.flatMap((b) => expandBatch(b, layoutOf(b.model, b.version), logInputs)),
+        layoutOf,
+      ),
+  };
+}
 
 export interface PredictionLogSettings {
   /** Share of keys logged (by a hash of the key). */
@@ -33,14 +49,8 @@ export interface PredictionLogEvents {
   storeFailed(error: unknown): void;
 }
 
-interface Waiting {
-  readonly answer: AnsweredRequest;
-  /** The rows of the answer that are sampled. */
-  readonly rows: readonly number[];
-}
-
 export class PredictionLog {
-  private waiting: Waiting[] = [];
+  private waiting: LogBatch[] = [];
   private waitingRows = 0;
   private writing: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -50,8 +60,7 @@ export class PredictionLog {
   droppedRows = 0;
 
   constructor(
-    private readonly db: Database,
-    private readonly layoutOf: LayoutOf,
+    private readonly sink: LogSink,
     readonly settings: PredictionLogSettings,
     private readonly events: PredictionLogEvents,
   ) {}
@@ -61,7 +70,7 @@ export class PredictionLog {
     return this.waitingRows;
   }
 
-  /** Takes an answered request; returns at once. */
+  /** Takes an answered request; returns at once, having copied the sampled rows it needs. */
   record(answer: AnsweredRequest): void {
     if (this.closed) return;
     const rows: number[] = [];
@@ -74,7 +83,7 @@ export class PredictionLog {
       this.events.dropped('buffer_full', rows.length);
       return;
     }
-    this.waiting.push({ answer, rows });
+    this.waiting.push(flatten(answer, rows));
     this.waitingRows += rows.length;
     if (this.waitingRows >= this.settings.batchRows) this.startWrite();
     else this.timer ??= setTimeout(() => this.startWrite(), this.settings.flushIntervalMs);
@@ -107,48 +116,48 @@ export class PredictionLog {
   }
 
   private async writeSome(): Promise<void> {
-    const batch: Waiting[] = [];
+    const batch: LogBatch[] = [];
     let taken = 0;
-    while (this.waiting.length > 0 && (taken === 0 || taken + (this.waiting[0] as Waiting).rows.length <= this.settings.batchRows)) {
-      const next = this.waiting.shift() as Waiting;
+    while (this.waiting.length > 0 && (taken === 0 || taken + (this.waiting[0] as LogBatch).keys.length <= this.settings.batchRows)) {
+      const next = this.waiting.shift() as LogBatch;
       batch.push(next);
-      taken += next.rows.length;
+      taken += next.keys.length;
     }
     this.waitingRows -= taken;
-    const rows = batch.flatMap((w) => this.expand(w));
     try {
-      const { inserted, duplicates } = await insertPredictions(this.db, rows, this.layoutOf);
-      this.writtenRows += rows.length;
+      const { inserted, duplicates } = await this.sink.write(batch);
+      this.writtenRows += taken;
       this.events.written(inserted, duplicates);
     } catch (error) {
-      this.droppedRows += rows.length;
-      this.events.dropped('store_error', rows.length);
+      this.droppedRows += taken;
+      this.events.dropped('store_error', taken);
       this.events.storeFailed(error);
     }
   }
+}
 
-  private expand({ answer, rows }: Waiting): PredictionRow[] {
-    const layout = this.layoutOf(answer.model, answer.version);
-    return rows.map((i) => {
-      const scores = answer.scores(i);
-      const probabilities = answer.scoresAreLogits ? softmax(scores) : scores;
-      const input = answer.input?.(i);
-      return {
-        key: answer.keys[i] as string,
-        model: answer.model,
-        version: answer.version,
-        source: answer.source,
-        signature: answer.signature,
-        time: answer.time,
-        labelIndex: argmax(probabilities),
-        probabilities,
-        input: input && this.settings.logInputs ? quantizeInput(input) : undefined,
-        features: input && layout ? featuresOf(layout, input) : undefined,
-        requestId: answer.requestId,
-        latencyMs: answer.latencyMs,
-        gateFired: undefined,
-        answeredBy: undefined,
-      };
-    });
+/** The sampled rows of an answer as flat arrays (copies: the request's buffers may be reused). */
+function flatten(answer: AnsweredRequest, rows: readonly number[]): LogBatch {
+  const first = answer.scores(rows[0] as number);
+  const scores = new Float32Array(rows.length * first.length);
+  rows.forEach((row, i) => scores.set(answer.scores(row), i * first.length));
+  let inputs: Float32Array | undefined;
+  if (answer.input) {
+    const width = answer.input(rows[0] as number).length;
+    inputs = new Float32Array(rows.length * width);
+    rows.forEach((row, i) => inputs?.set((answer.input as (row: number) => ArrayLike<number>)(row), i * width));
   }
+  return {
+    model: answer.model,
+    version: answer.version,
+    source: answer.source,
+    signature: answer.signature,
+    time: answer.time,
+    requestId: answer.requestId,
+    latencyMs: answer.latencyMs,
+    keys: rows.map((row) => answer.keys[row] as string),
+    scores,
+    scoresAreLogits: answer.scoresAreLogits,
+    inputs,
+  };
 }

@@ -25,6 +25,23 @@ export interface AnsweredRequest {
   readonly input: ((row: number) => ArrayLike<number>) | undefined;
 }
 
+/** The sampled rows of one answered request, flat: what travels to the store thread (structured-cloneable). */
+export interface LogBatch {
+  readonly model: string;
+  readonly version: string;
+  readonly source: LogSource;
+  readonly signature: string;
+  readonly time: number;
+  readonly requestId: string | undefined;
+  readonly latencyMs: number | undefined;
+  readonly keys: readonly string[];
+  /** keys.length rows of scores. */
+  readonly scores: Float32Array;
+  readonly scoresAreLogits: boolean;
+  /** keys.length rows of model input, when the model input is known. */
+  readonly inputs: Float32Array | undefined;
+}
+
 /** One logged prediction, as written. */
 export interface PredictionRow {
   readonly key: string;

@@ -1,0 +1,6 @@
+// Entry of the store thread. Workers do not inherit the TypeScript loader of
+// the main thread, so register it here, then load the real code.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./store-thread.ts');
