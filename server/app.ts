@@ -20,7 +20,9 @@ import { registerLoadShedding } from './http/shed';
 import { registerStaticApp } from './http/static-app';
 import { ServerMetrics } from './metrics/metrics';
 import { Evaluation } from './evaluation/evaluation';
+import { AlertScheduler } from './evaluation/rules/scheduler';
 import { adminRoutes } from './routes/admin';
+import { alertRoutes } from './routes/alerts';
 import { feedbackRoutes } from './routes/feedback';
 import { monitoringRoutes } from './routes/monitoring';
 import { predictionLogRoutes } from './routes/prediction-logs';
@@ -66,6 +68,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
     : undefined;
   if (evaluation) metrics.evaluation.watchBuffer(() => evaluation.log.buffered);
   const context: ServerContext = { config, registry, predictor, metrics, evaluation, shuttingDown: false };
+  // Reads and checks MONITORING_RULES now: a bad rules file stops the start, naming the field.
+  const alerts = evaluation ? await AlertScheduler.open(evaluation, app.log, metrics.evaluation.alerts()) : undefined;
 
   // The APIs speak JSON only: other bodies get 415, not a string to trip over.
   app.removeContentTypeParser('text/plain');
@@ -83,6 +87,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   await app.register(feedbackRoutes, { context });
   await app.register(predictionLogRoutes, { context });
   await app.register(monitoringRoutes, { context });
+  await app.register(alertRoutes, { context, alerts });
   // Without a build (a batch host, API-only tests), the APIs still serve.
   const root = resolve(config.staticDir);
   if (existsSync(resolve(root, 'index.html'))) await registerStaticApp(app, root);
@@ -91,6 +96,9 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   app.addHook('preClose', async () => {
     context.shuttingDown = true;
   });
+  // The rules run every MONITORING_INTERVAL_S once the server is ready; stopped before the store closes.
+  app.addHook('onReady', async () => alerts?.start());
+  app.addHook('preClose', async () => alerts?.stop());
   // While stopping, end each keep-alive connection after its answer, or close() would wait on idle sockets.
   app.addHook('onSend', async (_request, reply, payload) => {
     if (context.shuttingDown) reply.header('connection', 'close');

@@ -25,7 +25,12 @@ export type LoadGenerator = 'wrk' | 'autocannon';
 export interface LoadOptions {
   /** A request unanswered this long counts as an error (wrk's default of 2 s is short under overload). */
   readonly timeoutSeconds?: number;
+  /** A token in the body that each request replaces with a key of its own (so a keyed log records every request). */
+  readonly uniqueKeyToken?: string;
 }
+
+/** A prefix no earlier run used, so keys stay unique across runs against one store. */
+const runPrefix = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}-`;
 type Load = (url: string, body: string, connections: number, seconds: number, options?: LoadOptions) => Promise<LoadResult>;
 
 const run = promisify(execFile);
@@ -43,11 +48,15 @@ export async function chooseLoadGenerator(): Promise<LoadGenerator> {
 }
 
 const autocannonLoad: Load = async (url, body, connections, seconds, options = {}) => {
+  const token = options.uniqueKeyToken;
+  const prefix = runPrefix();
+  let sent = 0;
   const result = await autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
+    ...(token ? { requests: [{ setupRequest: (request) => ({ ...request, body: body.replace(token, `${prefix}${++sent}`) }) }] } : {}),
     connections,
     duration: seconds,
     ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
@@ -65,7 +74,13 @@ const MS = { us: 0.001, ms: 1, s: 1000 } as const;
 
 const wrkLoad: Load = async (url, body, connections, seconds, options = {}) => {
   const script = join(mkdtempSync(join(tmpdir(), 'wrk-')), 'post.lua');
-  writeFileSync(script, `wrk.method = "POST"\nwrk.headers["content-type"] = "application/json"\nwrk.body = [==[${body}]==]\n`);
+  const token = options.uniqueKeyToken;
+  const [head, tail] = token ? body.split(token) : [body, undefined];
+  const keyed =
+    tail === undefined
+      ? ''
+      : `local sent = 0\nrequest = function()\n  sent = sent + 1\n  return wrk.format(nil, nil, nil, [==[${head}]==] .. "${runPrefix()}" .. sent .. [==[${tail}]==])\nend\n`;
+  writeFileSync(script, `wrk.method = "POST"\nwrk.headers["content-type"] = "application/json"\nwrk.body = [==[${body}]==]\n${keyed}`);
   const timeout = options.timeoutSeconds !== undefined ? ['--timeout', `${options.timeoutSeconds}s`] : [];
   const { stdout } = await run('wrk', ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, ...timeout, '--latency', '-s', script, url], {
     maxBuffer: 1 << 20,
