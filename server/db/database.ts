@@ -27,3 +27,18 @@ export interface DatabaseSettings {
   /** Where PGlite keeps its files (created when missing). */
   readonly dataDir: string;
 }
+
+/**
+ * A Queryable that can also run a script of several statements without
+ * parameters, as a migration file is. Kept apart from Queryable: only
+ * migrations need it, and a script's statements cannot be parameterised.
+ */
+export interface ScriptRunner extends Queryable {
+  /** Runs every statement of `sql` (no parameters); returns nothing. */
+  exec(sql: string): Promise<void>;
+}
+
+/** What a backend opens: a Database whose transactions can also run scripts (for the migrations). */
+export interface BackendDatabase extends Database {
+  transaction<T>(work: (tx: ScriptRunner) => Promise<T>): Promise<T>;
+}
