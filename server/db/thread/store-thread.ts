@@ -5,6 +5,8 @@
  * microseconds a row. Here that thread is not the event loop. PostgreSQL's
  * client lives here too, so both backends behave alike.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { serveRpc } from '../../../src/core/rpc/server';
 import { ModelLayouts } from '../../evaluation/layouts';
@@ -15,6 +17,20 @@ import type { StoreApi } from './store-api';
 
 const port = parentPort;
 if (!port) throw new Error('store-thread must run as a worker thread');
+
+/**
+ * Serving comes first: where the system allows it (Linux lets a thread set
+ * its own nice value), this thread runs below the event loop and the
+ * inference threads, so on a busy machine the log takes the spare cycles,
+ * and falls behind (dropping and counting rows) before serving slows.
+ */
+const STORE_THREAD_NICE = 19;
+try {
+  const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(thread)) setPriority(thread, STORE_THREAD_NICE);
+} catch {
+  // Not Linux, or not allowed: the thread keeps the process's priority.
+}
 
 let db: Database | undefined;
 let sink: LogSink | undefined;

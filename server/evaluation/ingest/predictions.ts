@@ -13,7 +13,7 @@ export const EVALUATION_LOCK = 7_140_001;
 
 export type LayoutOf = (model: string, version: string) => ProfileLayout | undefined;
 
-const hex = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex') : null);
+const base64 = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') : null);
 const arrayLiteral = (values: ArrayLike<number>) => `{${Array.prototype.join.call(values, ',')}}`;
 
 export function confidenceOf(probabilities: ArrayLike<number>): number {
@@ -32,7 +32,7 @@ export async function insertPredictions(db: Database, rows: readonly PredictionR
     const inserted = await tx.query<{ key: string; model: string; version: string; source: string }>(
       `INSERT INTO predictions (key, model, version, source, signature, time, label, confidence, probabilities, input,
          request_id, latency_ms, gate_fired, answered_by)
-       SELECT k, m, v, s, sg, t, l, c, p::real[], decode(i, 'hex'), r, lt, g, a
+       SELECT k, m, v, s, sg, t, l, c, p::real[], decode(i, 'base64'), r, lt, g, a
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::float8[],
                    $9::text[], $10::text[], $11::text[], $12::float8[], $13::bool[], $14::text[])
          AS u(k, m, v, s, sg, t, l, c, p, i, r, lt, g, a)
@@ -48,7 +48,7 @@ export async function insertPredictions(db: Database, rows: readonly PredictionR
         column((r) => layoutOf(r.model, r.version)?.labels[r.labelIndex] ?? String(r.labelIndex)),
         column((r) => confidenceOf(r.probabilities)),
         column((r) => arrayLiteral(r.probabilities)),
-        column((r) => hex(r.input)),
+        column((r) => base64(r.input)),
         column((r) => r.requestId ?? null),
         column((r) => r.latencyMs ?? null),
         column((r) => r.gateFired ?? null),
