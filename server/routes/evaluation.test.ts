@@ -102,7 +102,7 @@ describe('edge prediction logs', () => {
     ]);
     expect(body.rejected[0]?.error).toMatch(/label: "cat"/);
     expect(body.rejected[1]?.error).toMatch(/2 values; digits-small has 10 labels/);
-    expect(body.rejected[2]?.error).toMatch(/version "9" is not in the model manifest/);
+    expect(body.rejected[2]?.error).toMatch(/version: "9" is not a version of digits-small/);
     expect(body.rejected[3]?.error).toMatch(/pixels: 2 values; digits-small takes 784/);
     const replay = EdgeLogResponse.parse((await post('/v1/logs/predictions', { records: [records[0], records[5]] })).json());
     expect(replay).toEqual({ accepted: 0, duplicates: 2, rejected: [] });

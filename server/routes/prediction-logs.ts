@@ -33,7 +33,11 @@ function toRow(evaluation: Evaluation, raw: unknown, now: number): PredictionRow
   if (!parsed.success) return describeIssue(parsed.error.issues[0] as z.core.$ZodIssue);
   const r = parsed.data;
   const entry = evaluation.layouts.entry(r.model, r.version);
-  if (!entry) return `model ${quoteValue(r.model)} version ${quoteValue(r.version)} is not in the model manifest`;
+  if (!entry) {
+    return evaluation.layouts.entry(r.model)
+      ? `version: ${quoteValue(r.version)} is not a version of ${r.model} in the model manifest`
+      : `model: ${quoteValue(r.model)} is not in the model manifest`;
+  }
   const labelIndex = entry.labels.indexOf(r.label);
   if (labelIndex < 0) return `label: ${quoteValue(r.label)} is not a label of ${r.model} (${entry.labels.join(', ')})`;
   if (r.probabilities.length !== entry.labels.length) return `probabilities: ${r.probabilities.length} values; ${r.model} has ${entry.labels.length} labels`;

@@ -43,7 +43,7 @@ const HOSTILE_VALUES: readonly [string, string][] = [
   ['1M-element array', `[${'0,'.repeat(999_999)}0]`],
 ];
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Sets (or with `remove`, deletes) the value at a path like ['instances', 0, 'pixels']. */
@@ -57,9 +57,10 @@ function edit(body: Json, path: readonly (string | number)[], value: unknown, re
   return copy;
 }
 
-const fieldName = (path: readonly (string | number)[]) => path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}\\[${p}\\]` : s ? `${s}\\.${p}` : p), '');
+export const fieldName = (path: readonly (string | number)[]) =>
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}\\[${p}\\]` : s ? `${s}\\.${p}` : p), '');
 
-type Path = readonly (string | number)[];
+export type Path = readonly (string | number)[];
 
 const PLACEHOLDER = '\u0000raw\u0000';
 /** The body as JSON text with the raw JSON `raw` at `path`. */
@@ -78,7 +79,7 @@ function accepted(path: Path, value: unknown): boolean {
   return false;
 }
 
-function fieldCases(url: string, valid: Json, paths: readonly Path[], mention: (path: Path) => RegExp): FuzzCase[] {
+export function fieldCases(url: string, valid: Json, paths: readonly Path[], mention: (path: Path) => RegExp): FuzzCase[] {
   const cases: FuzzCase[] = [];
   for (const path of paths) {
     for (const [label, value] of BAD_VALUES) {
@@ -100,7 +101,7 @@ function fieldCases(url: string, valid: Json, paths: readonly Path[], mention: (
 }
 
 /** Cases with the hostile values at each path; an error must still be a short 4xx. */
-function hostileCases(url: string, valid: Json, paths: readonly Path[], mention: (path: Path) => RegExp): FuzzCase[] {
+export function hostileCases(url: string, valid: Json, paths: readonly Path[], mention: (path: Path) => RegExp): FuzzCase[] {
   return paths.flatMap((path) =>
     HOSTILE_VALUES.filter(([label]) => !(path.at(-1) === 'id' && label.endsWith('string'))).map(([label, raw]) => ({
       name: `${url} ${path.join('.')} = ${label}`,
