@@ -3,13 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ERROR_CATALOG, type ErrorCode } from '../../src/core/api/errors';
 import type { Server } from '../app';
 import { drawnPixels } from '../../test/drawn-digits';
 import { evaluationFuzzCases } from '../../test/server/evaluation-fuzz-cases';
+import { fuzzFailures } from '../../test/server/fuzz-check';
 import { readyServer } from '../../test/server/test-server';
 
-const MAX_MESSAGE_LENGTH = 300;
 let server: Server;
 
 beforeAll(async () => {
@@ -20,32 +19,7 @@ afterAll(() => server?.app.close());
 it('answers every malformed evaluation request with a short coded 4xx that names the problem', async () => {
   const cases = evaluationFuzzCases(drawnPixels(3));
   expect(cases.length).toBeGreaterThanOrEqual(150);
-  const failures: string[] = [];
-  for (const c of cases) {
-    const response = await server.app.inject({
-      method: 'POST',
-      url: c.url,
-      payload: c.payload,
-      headers: c.contentType ? { 'content-type': c.contentType } : {},
-    });
-    const body = (() => {
-      try {
-        return response.json<{ error?: unknown; code?: unknown }>();
-      } catch {
-        return {};
-      }
-    })();
-    const code = typeof body.code === 'string' && body.code in ERROR_CATALOG ? (body.code as ErrorCode) : undefined;
-    const ok =
-      response.statusCode >= 400 &&
-      response.statusCode < 500 &&
-      typeof body.error === 'string' &&
-      body.error.length <= MAX_MESSAGE_LENGTH &&
-      c.mentions.test(body.error) &&
-      code !== undefined &&
-      ERROR_CATALOG[code].status === response.statusCode;
-    if (!ok) failures.push(`${c.name}: ${response.statusCode} ${response.body.slice(0, 200)}`);
-  }
+  const failures = await fuzzFailures(server.app, cases);
   expect(failures).toEqual([]);
   const kept = await server.context.evaluation?.db.query<{ n: number }>(
     'SELECT (SELECT count(*) FROM labels)::int + (SELECT count(*) FROM predictions)::int AS n',

@@ -7,8 +7,8 @@
 export const LOG_SOURCES = ['cloud', 'edge', 'batch', 'shadow'] as const;
 export type LogSource = (typeof LOG_SOURCES)[number];
 
-/** One answered request of a served model: its instances' keys, scores and inputs. */
-export interface AnsweredRequest {
+/** Where and when an answer was given: shared by all its logged rows. */
+export interface AnswerOrigin {
   readonly model: string;
   readonly version: string;
   readonly source: LogSource;
@@ -17,6 +17,10 @@ export interface AnsweredRequest {
   readonly time: number;
   readonly requestId: string | undefined;
   readonly latencyMs: number | undefined;
+}
+
+/** One answered request of a served model: its instances' keys, scores and inputs. */
+export interface AnsweredRequest extends AnswerOrigin {
   readonly keys: readonly string[];
   /** The scores of the instance at a position, as logits or already as probabilities. */
   readonly scores: (row: number) => ArrayLike<number>;
@@ -26,14 +30,7 @@ export interface AnsweredRequest {
 }
 
 /** The sampled rows of one answered request, flat: what travels to the store thread (structured-cloneable). */
-export interface LogBatch {
-  readonly model: string;
-  readonly version: string;
-  readonly source: LogSource;
-  readonly signature: string;
-  readonly time: number;
-  readonly requestId: string | undefined;
-  readonly latencyMs: number | undefined;
+export interface LogBatch extends AnswerOrigin {
   readonly keys: readonly string[];
   /** keys.length rows of scores. */
   readonly scores: Float32Array;
