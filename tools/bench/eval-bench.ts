@@ -55,12 +55,15 @@ async function partA(): Promise<void> {
   runs.push(await loggingRun('log on, PGlite', storeEnv(pgliteStore()), generator, SECONDS));
   runs.push(await loggingRun('log off', { EVALUATION: 'off' }, generator, SECONDS));
   runs.push(await loggingRun('log on, PostgreSQL', storeEnv(await postgresStore()), generator, SECONDS));
+  runs.push(await loggingRun('log off', { EVALUATION: 'off' }, generator, SECONDS));
   console.log('  run                    req/s   p50 ms   p99 ms   logged rows   dropped');
   for (const r of runs)
     console.log(`  ${r.label.padEnd(20)}${fmt(r.load.perSecond)}${fmt(r.load.p50, 1)}${fmt(r.load.p99, 1)}${fmt(r.written, 0).padStart(14)}${fmt(r.dropped)}`);
-  const off = ((runs[0]?.load.perSecond ?? 0) + (runs[2]?.load.perSecond ?? 0)) / 2;
-  for (const on of [runs[1], runs[3]]) {
+  // Each run with the log on against the mean of the two runs with it off around it.
+  for (const at of [1, 3]) {
+    const on = runs[at];
     if (!on) continue;
+    const off = ((runs[at - 1]?.load.perSecond ?? 0) + (runs[at + 1]?.load.perSecond ?? 0)) / 2;
     const ratio = on.load.perSecond / off;
     console.log(
       `  ${on.label} / log off: ${ratio.toFixed(3)} (target >= 0.95: ${verdict(ratio >= 0.95)}); every request logged: ${on.dropped === 0 ? 'yes' : `no, ${on.dropped} dropped`}`,
