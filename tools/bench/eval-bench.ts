@@ -12,15 +12,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatabaseSettings } from '../../server/db/database';
-import { openDatabase } from '../../server/db/open';
+import { withStore } from '../../test/db/backends';
 import { startPostgres, type PostgresCluster } from '../../test/db/postgres-cluster';
 import { runDriftScenario } from '../../test/evaluation/drift-scenario';
 import { spawnServer } from '../../test/server/spawn-server';
 import { httpIngest } from './eval/http-ingest';
 import { loggingRun, stopServer, type LoggingRun } from './eval/logging-cost';
-import { windowsSpeed } from './eval/windows-speed';
+import { windowsSpeed } from '../../test/evaluation/windows-speed';
 import { chooseLoadGenerator } from './load';
+
+type DatabaseSettings = Parameters<typeof withStore>[0];
 import pg from 'pg';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
@@ -80,16 +81,13 @@ async function partB(): Promise<void> {
     ['PostgreSQL', await postgresStore(), 1000],
     ['PGlite', pgliteStore(), 3000],
   ] as const) {
-    const db = await openDatabase(settings);
-    try {
+    await withStore(settings, async (db) => {
       const r = await windowsSpeed(db, PREDICTIONS, end);
       const best = Math.min(...r.windowMs);
       console.log(
         `  ${label.padEnd(11)} ingest ${fmt(r.ingestPerSecond)} predictions/s, ${fmt(r.labelsPerSecond)} labels/s; ${r.windows} windows in ${r.windowMs.map((ms) => ms.toFixed(0)).join(' / ')} ms (target < ${targetMs} ms: ${verdict(best < targetMs)})`,
       );
-    } finally {
-      await db.close();
-    }
+    });
   }
 }
 
@@ -111,15 +109,12 @@ async function partC(): Promise<void> {
 
 async function partD(): Promise<void> {
   console.log('\n(d) drift scenario: 20 clean hourly windows of held-out digits, then 4 of thick, rotated, slanted drawings; default rules');
-  const db = await openDatabase(pgliteStore());
-  try {
+  await withStore(pgliteStore(), async (db) => {
     const o = await runDriftScenario(db);
     console.log(`  accuracy clean ${o.cleanAccuracy.toFixed(4)}, drifted ${o.driftedAccuracy.toFixed(4)}`);
     console.log(`  false alarms on clean windows: ${o.falseAlarms.length} (target 0: ${verdict(o.falseAlarms.length === 0)})`);
     console.log(`  windows until the first alert: ${o.windowsToAlert ?? 'none'}; rules fired: ${[...new Set(o.alerts.map((a) => a.rule))].join(', ')}`);
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 try {

@@ -1,17 +1,17 @@
 /**
- * bench:eval, part (b): a store holding 1,000,000 logged predictions over 24
+ * For bench:eval, part (b): a store holding 1,000,000 logged predictions over 24
  * hours (features of real held-out digits, a label for one in ten), ingested
  * at full speed, then 24 hourly windows with drift asked for a few times.
  */
-import { MODEL_PACK_DIR } from '../../../src/core/manifest';
-import type { Database } from '../../../server/db/database';
-import { ModelLayouts } from '../../../server/evaluation/layouts';
-import { featuresOf } from '../../../server/evaluation/layout';
-import { insertLabels } from '../../../server/evaluation/ingest/labels';
-import { insertPredictions } from '../../../server/evaluation/ingest/predictions';
-import type { PredictionRow } from '../../../server/evaluation/log/records';
-import { windows } from '../../../server/evaluation/windows/windows';
-import { loadPart } from '../../../training/data/datasets';
+import { MODEL_PACK_DIR } from '../../src/core/manifest';
+import type { Database } from '../../server/db/database';
+import { ModelLayouts } from '../../server/evaluation/layouts';
+import { featuresOf } from '../../server/evaluation/layout';
+import { insertLabels } from '../../server/evaluation/ingest/labels';
+import { insertPredictions } from '../../server/evaluation/ingest/predictions';
+import type { PredictionRow } from '../../server/evaluation/log/records';
+import { windows } from '../../server/evaluation/windows/windows';
+import { loadPart } from '../../training/data/datasets';
 
 const HOUR_MS = 3_600_000;
 const BATCH = 10_000;
