@@ -129,13 +129,3 @@ export function eachBackend(title: string, body: (suite: () => BackendSuite) => 
     });
   }
 }
-
-/** Opens the store the settings name (migrated), runs `work` on it, and closes it. */
-export async function withStore<T>(settings: DatabaseSettings, work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(settings);
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}

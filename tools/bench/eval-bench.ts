@@ -12,7 +12,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withStore } from '../../test/db/backends';
+import { withStore } from '../../test/db/with-store';
 import { startPostgres, type PostgresCluster } from '../../test/db/postgres-cluster';
 import { runDriftScenario } from '../../test/evaluation/drift-scenario';
 import { spawnServer } from '../../test/server/spawn-server';
