@@ -1,0 +1,148 @@
+/**
+ * processChunk(job, chunkIndex, runtime): one chunk, start to commit. It
+ * reads only the chunk's byte range, turns each row into the model's input
+ * (or an error row), predicts in batches while the next batch is being read,
+ * and commits its predictions and errors files atomically (chunk-files.ts).
+ * A chunk is all or nothing: stopped or failed, it leaves no output, and
+ * doing it again gives the same rows. Used by the local pool's threads, and
+ * by any worker that holds the plan (a queue's, later).
+ */
+import type { Prediction } from '../../../src/core/api/predict';
+import { CsvParser, type CsvRecord } from '../../evaluation/cli/csv';
+import { predictionsFrom } from '../../serving/inference/signatures';
+import type { ServingModel } from '../../serving/model';
+import { byteLines, MAX_LINE_BYTES } from '../input/byte-lines';
+import { csvKey } from '../input/csv-layout';
+import { jsonlKey } from '../input/keys';
+import { csvRow, jsonlRow, type RowOutcome } from '../input/rows';
+import type { BatchJob, ChunkPlan, ChunkResult, CsvLayout } from '../job/spec';
+import { ChunkWriter } from './chunk-files';
+
+/** Rows per model run: large enough to amortize a run, small enough to stop promptly. */
+export const BATCH_ROWS = 256;
+/** How long one batch may wait for the model (it has the model to itself). */
+const INFER_TIMEOUT_MS = 10 * 60_000;
+
+export interface ChunkRuntime {
+  readonly model: ServingModel;
+  /** Polled between batches: true abandons the chunk. */
+  readonly stopped?: () => boolean;
+  /** Rows finished so far in this chunk, after each batch, for progress. */
+  readonly onRows?: (rows: number, failed: number) => void;
+}
+
+/** The chunk was given up (stopped): nothing of it was committed. */
+export class ChunkAbandoned extends Error {
+  override readonly name = 'ChunkAbandoned';
+}
+
+interface Source {
+  readonly line: number;
+  readonly key: string | undefined;
+  readonly outcome: () => Promise<RowOutcome>;
+}
+
+async function* jsonlSources(job: BatchJob, chunk: ChunkPlan, model: ServingModel): AsyncGenerator<Source> {
+  for await (const { line, text, tooLong } of byteLines(job.input.path, { start: chunk.start, end: chunk.end, firstLine: chunk.firstLine })) {
+    if (text.trim() === '') continue;
+    const found = jsonlKey(text, job.keyField);
+    const key = !job.keyed ? String(line) : found.present ? found.key : undefined;
+    const outcome = tooLong
+      ? async (): Promise<RowOutcome> => ({
+          ok: false,
+          ...(key === undefined ? {} : { key }),
+          code: 'INVALID_REQUEST',
+          message: `the line is longer than ${MAX_LINE_BYTES} bytes`,
+        })
+      : () => jsonlRow(text, line, model, job);
+    yield { line, key, outcome };
+  }
+}
+
+async function* csvSources(job: BatchJob, chunk: ChunkPlan, model: ServingModel): AsyncGenerator<Source> {
+  const layout = job.csv as CsvLayout;
+  const parser = new CsvParser();
+  const source = (record: CsvRecord): Source => {
+    const line = chunk.firstLine + record.line - 1;
+    const found = csvKey(record, layout);
+    return { line, key: !job.keyed ? String(line) : found.present ? found.key : undefined, outcome: () => csvRow(record, line, model, job) };
+  };
+  for await (const { text } of byteLines(job.input.path, { start: chunk.start, end: chunk.end, firstLine: chunk.firstLine })) {
+    for (const record of parser.push(`${text}\n`)) yield source(record);
+  }
+  for (const record of parser.end()) yield source(record);
+}
+
+const errorLine = (line: number, key: string | undefined, code: string, message: string) =>
+  `${JSON.stringify(key === undefined ? { line, error: { code, message } } : { line, key, error: { code, message } })}\n`;
+
+export async function processChunk(job: BatchJob, chunkIndex: number, runtime: ChunkRuntime): Promise<ChunkResult> {
+  const chunk = job.chunks[chunkIndex];
+  if (!chunk) throw new RangeError(`the job has no chunk ${chunkIndex}`);
+  const started = performance.now();
+  const { model } = runtime;
+  const duplicates = new Map(chunk.duplicates);
+  const tag = { model: model.entry.name, model_version: model.entry.version };
+  const writer = await ChunkWriter.open(job.spec.output, chunkIndex);
+  let rows = 0;
+  let successful = 0;
+  let failed = 0;
+  let errors = '';
+  let keys: string[] = [];
+  let inputs: Float32Array[] = [];
+  let inFlight: Promise<void> | undefined;
+
+  /** Runs the batch gathered so far; its predictions are written when it returns, while the next batch is read. */
+  const flush = async () => {
+    const batchKeys = keys;
+    const input = new Float32Array(batchKeys.length * model.rowSize);
+    inputs.forEach((row, i) => input.set(row, i * model.rowSize));
+    const batchErrors = errors;
+    keys = [];
+    inputs = [];
+    errors = '';
+    await inFlight;
+    if (runtime.stopped?.()) throw new ChunkAbandoned(`chunk ${chunkIndex} was stopped`);
+    const run = batchKeys.length === 0 ? Promise.resolve(new Float32Array(0)) : model.infer(input, batchKeys.length, INFER_TIMEOUT_MS);
+    inFlight = run.then(async (logits) => {
+      const predictions = predictionsFrom(batchKeys, logits, model, job.spec.signature)
+        .map((p: Prediction) => `${JSON.stringify({ ...p, ...tag })}\n`)
+        .join('');
+      await writer.write(predictions, batchErrors);
+      successful += batchKeys.length;
+      runtime.onRows?.(successful + failed, failed);
+    });
+    // Awaited by the next flush; marked handled now so a failure meanwhile is not an unhandled rejection.
+    inFlight.catch(() => undefined);
+  };
+
+  try {
+    const sources = job.input.format === 'csv' ? csvSources(job, chunk, model) : jsonlSources(job, chunk, model);
+    for await (const source of sources) {
+      rows++;
+      const first = duplicates.get(source.line);
+      const outcome: RowOutcome =
+        first === undefined
+          ? await source.outcome()
+          : { ok: false, code: 'INVALID_REQUEST', message: `the key was first seen on line ${first}; a repeated key is refused, never predicted twice` };
+      if (outcome.ok) {
+        keys.push(outcome.key);
+        inputs.push(outcome.input);
+      } else {
+        failed++;
+        errors += errorLine(source.line, outcome.key ?? source.key, outcome.code, outcome.message);
+      }
+      if (rows % BATCH_ROWS === 0) await flush();
+    }
+    await flush();
+    await inFlight;
+    if (rows !== chunk.rows) throw new Error(`chunk ${chunkIndex} has ${rows} rows where the plan found ${chunk.rows}: the input changed since it was planned`);
+    await writer.commit();
+  } catch (error) {
+    // The batch in flight may still be writing: let it end before the files go.
+    await inFlight?.catch(() => undefined);
+    await writer.abandon();
+    throw error;
+  }
+  return { index: chunkIndex, successful, failed, ms: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,88 @@
+/**
+ * The batch command line's usage and flags. A mistake in the command line is
+ * a UsageError (exit code 2, nothing done), as in the eval command line.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { MODEL_PACK_DIR } from '../../../src/core/manifest';
+import { parsePositiveInt, UsageError } from '../../evaluation/cli/usage';
+import type { JobSpec } from '../job/spec';
+
+export { UsageError };
+
+export const DEFAULT_CHUNK_ROWS = 10_000;
+export const DEFAULT_MAX_ERROR_RATE = 0.5;
+const SIGNATURES = ['serving_default', 'logits'] as const;
+
+export const USAGE = `usage: npm run batch -- predict --model <name>[@<version>] --input <file> --output <dir> [options]
+
+  Predicts every row of a JSONL or CSV file with a model of the registry, in chunks, on a pool
+  of worker threads; rerunning the same command resumes a job that was stopped or killed.
+  --input <file>           .jsonl: one {"key", "pixels"|"image", "ink"?} per line, as :predict takes;
+                           .csv: a header row, a key column, and either an "image" column (PNG paths
+                           relative to the file, "ink" optional) or the model's input columns
+                           (pixels_0 … pixels_<n-1>, or every column besides the key)
+  --output <dir>           predictions-NNNNN.jsonl, errors-NNNNN.jsonl and job.json go here
+  --signature <s>          ${SIGNATURES.join(' | ')} (default serving_default: probabilities)
+  --workers <n>            pool threads, one model session each (default ${availableParallelism()}, the cores)
+  --chunk-rows <n>         rows per chunk, the unit of commit and resumption (default ${DEFAULT_CHUNK_ROWS})
+  --key-field <f>          the field or column holding the keys (default key; without one the line number)
+  --max-error-rate <r>     stop when more than this share of the rows done failed (0..1, default ${DEFAULT_MAX_ERROR_RATE})
+  --help, -h               this text
+
+environment: MODEL_REPOSITORY (default ${MODEL_PACK_DIR})
+exit codes: 0 done; 1 failed (a clear message says why); 2 bad command line; 130 interrupted (Ctrl-C)`;
+
+export interface PredictCommand {
+  readonly spec: JobSpec;
+  readonly workers: number;
+  readonly maxErrorRate: number;
+}
+
+function parseRate(text: string): number {
+  const rate = Number(text);
+  if (!/^\d*\.?\d+$/.test(text) || rate > 1) throw new UsageError(`--max-error-rate: ${JSON.stringify(text)} is not a number from 0 to 1`);
+  return rate;
+}
+
+export function parsePredict(args: readonly string[], env: Record<string, string | undefined>): PredictCommand {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      input: { type: 'string' },
+      output: { type: 'string' },
+      signature: { type: 'string' },
+      workers: { type: 'string' },
+      'chunk-rows': { type: 'string' },
+      'key-field': { type: 'string' },
+      'max-error-rate': { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  for (const flag of ['model', 'input', 'output'] as const) if (!values[flag]) throw new UsageError(`--${flag} is required`);
+  const [name = '', version, ...extra] = (values.model as string).split('@');
+  if (name === '' || version === '' || extra.length > 0) throw new UsageError(`--model: ${JSON.stringify(values.model)} is not <name> or <name>@<version>`);
+  const signature = values.signature ?? 'serving_default';
+  if (!(SIGNATURES as readonly string[]).includes(signature))
+    throw new UsageError(`--signature: ${JSON.stringify(signature)} is not one of ${SIGNATURES.join(', ')}`);
+  const keyField = values['key-field'];
+  if (keyField === '') throw new UsageError('--key-field must name a field');
+  const spec: JobSpec = {
+    model: name,
+    ...(version === undefined ? {} : { version }),
+    input: values.input as string,
+    output: values.output as string,
+    signature: signature as JobSpec['signature'],
+    chunkRows: values['chunk-rows'] === undefined ? DEFAULT_CHUNK_ROWS : parsePositiveInt('chunk-rows', values['chunk-rows']),
+    ...(keyField === undefined ? {} : { keyField }),
+    registry: env['MODEL_REPOSITORY'] || MODEL_PACK_DIR,
+  };
+  return {
+    spec,
+    workers: values.workers === undefined ? availableParallelism() : parsePositiveInt('workers', values.workers),
+    maxErrorRate: values['max-error-rate'] === undefined ? DEFAULT_MAX_ERROR_RATE : parseRate(values['max-error-rate']),
+  };
+}
