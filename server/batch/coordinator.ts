@@ -55,11 +55,18 @@ export async function runJob(spec: JobSpec, options: RunOptions): Promise<JobOut
   const started = performance.now();
   const previousMs = planned ? 0 : state.timings.run_ms;
   let doneThisRun = 0;
-  const save = async () => {
-    const seconds = (performance.now() - started) / 1000;
-    state.timings.run_ms = Math.round(previousMs + seconds * 1000);
-    state.timings.rows_per_second = Math.round(doneThisRun / Math.max(seconds, 1e-3));
-    await writeJobFile(dir, state);
+  // Chunks finish concurrently; their writes of job.json take turns (one temporary file).
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => {
+    saving = saving
+      .catch(() => undefined)
+      .then(() => {
+        const seconds = (performance.now() - started) / 1000;
+        state.timings.run_ms = Math.round(previousMs + seconds * 1000);
+        state.timings.rows_per_second = Math.round(doneThisRun / Math.max(seconds, 1e-3));
+        return writeJobFile(dir, state);
+      });
+    return saving;
   };
   try {
     // What is complete is what the files say.

@@ -1,0 +1,30 @@
+/**
+ * Runs the batch command line in this process, as a user would from a shell,
+ * and keeps what it printed; and the model's own answer on the same inputs
+ * (onnxruntime-node on the model file, no serving code), to compare labels.
+ */
+import { readFileSync } from 'node:fs';
+import { argmax } from '../../src/core/math/probabilities';
+import { runRows } from '../../tools/onnx/evaluate';
+import { runBatchCli } from '../../server/batch/cli/cli';
+
+export interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+export async function batch(args: readonly string[], env: Record<string, string> = {}, signal?: AbortSignal): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const code = await runBatchCli(args, { env, out: (t) => (out += t), err: (l) => (err += `${l}\n`), errRaw: (t) => (err += t), terminal: false }, signal);
+  return { code, out, err };
+}
+
+/** The labels the model file gives on these inputs (784 values each), by a direct onnxruntime run. */
+export async function oracleLabels(model: string, inputs: readonly ArrayLike<number>[]): Promise<string[]> {
+  const data = new Float32Array(inputs.length * 784);
+  inputs.forEach((row, i) => data.set(Array.from(row), i * 784));
+  const rows = await runRows(readFileSync(`public/models/${model}/1/model.onnx`), { shape: [inputs.length, 1, 28, 28], data });
+  return rows.map((row) => String(argmax(row)));
+}
