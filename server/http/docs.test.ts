@@ -83,6 +83,14 @@ const DOCUMENTED = [
   'POST /v2/repository/index',
   'POST /v2/repository/models/{model}/load',
   'POST /v2/repository/models/{model}/unload',
+  'POST /v1/feedback',
+  'POST /v1/logs/predictions',
+  'GET /v1/monitoring/models/{model}/windows',
+  'GET /v1/monitoring/models/{model}/confusion',
+  'GET /v1/monitoring/cascade',
+  'POST /v1/monitoring/flush',
+  'GET /v1/monitoring/alerts',
+  'POST /v1/monitoring/evaluate',
   'GET /metrics',
 ];
 

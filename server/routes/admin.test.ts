@@ -32,7 +32,9 @@ function addVersion(version: string, bytes?: Buffer, name = 'digits-full', dir =
   const target = join(dir, name, version, 'model.onnx');
   if (bytes) writeFileSync(target, bytes);
   else copyFileSync(join(dir, first.file), target);
-  manifest.models.push({ ...first, version, file: `${name}/${version}/model.onnx` });
+  // The new version has no reference statistics of its own: version 1's file lives under 1/.
+  const { reference: _reference, ...entry } = first;
+  manifest.models.push({ ...entry, version, file: `${name}/${version}/model.onnx` });
   writeFileSync(manifestPath, JSON.stringify(manifest));
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../src/core/api/errors';
-import { EdgeLogResponse, FeedbackResponse, WindowsResponse } from '../../src/core/api/evaluation';
+import { CascadeResponse, ConfusionResponse, EdgeLogResponse, FeedbackResponse, FlushResponse, WindowsResponse } from '../../src/core/api/evaluation';
 import type { Server } from '../app';
 import { drawnPixels } from '../../test/drawn-digits';
 import { readyServer } from '../../test/server/test-server';
@@ -133,7 +133,7 @@ describe('cloud answers and monitoring', () => {
     expect(infer.statusCode).toBe(200);
     await post('/v1/feedback', { labels: instances.map((inst, i) => ({ key: inst.key, label: String(i) })) });
     const flush = await post('/v1/monitoring/flush', undefined, AUTH);
-    expect(flush.json()).toEqual({ written: 6 });
+    expect(FlushResponse.parse(flush.json())).toEqual({ written: 6 });
     const logged = await server.context.evaluation?.db.query<{ key: string; signature: string; request_id: string }>(
       "SELECT key, signature, request_id FROM predictions WHERE model = 'digits-full' ORDER BY key",
     );
@@ -177,7 +177,7 @@ describe('cloud answers and monitoring', () => {
     }>();
     expect(confusion.labels).toHaveLength(10);
     expect(confusion.matrix.flat().reduce((a, b) => a + b, 0)).toBe(5);
-    const cascade = (await server.app.inject({ url: '/v1/monitoring/cascade', headers: AUTH })).json<Record<string, unknown>>();
+    const cascade = CascadeResponse.parse((await server.app.inject({ url: '/v1/monitoring/cascade', headers: AUTH })).json());
     expect(cascade).toMatchObject({ edge_model: 'digits-small', cloud_model: 'digits-full', edge_predictions: 2, escalated_share: 0.5 });
   });
 });

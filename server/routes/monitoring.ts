@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ServiceError } from '../../src/core/api/errors';
-import { CascadeResponse, ConfusionResponse, WindowsQuery, WindowsResponse } from '../../src/core/api/evaluation';
+import { CascadeResponse, ConfusionResponse, FlushResponse, WindowsQuery, WindowsResponse } from '../../src/core/api/evaluation';
 import type { RouteOptions } from '../context';
 import { WINDOW_SIZES } from '../evaluation/windows/windows';
 import { authorize } from '../http/auth';
@@ -119,7 +119,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
         tags,
         security,
         summary: 'Write every prediction the log holds now; answers once they are committed',
-        response: { 200: z.object({ written: z.number().int() }), ...ERROR_RESPONSES },
+        response: { 200: FlushResponse, ...ERROR_RESPONSES },
       },
     },
     async () => {

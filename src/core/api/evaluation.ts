@@ -127,3 +127,5 @@ export const CascadeResponse = z
     cascade_accuracy: z.number().nullable(),
   })
   .meta({ id: 'CascadeResponse' });
+
+export const FlushResponse = z.object({ written: z.number().int().describe('Logged predictions written by this flush.') }).meta({ id: 'FlushResponse' });
