@@ -3,6 +3,9 @@
  * local port, one worker at a time; the launch flags are exported for specs
  * that add WebGPU.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env['E2E_PORT'] ?? 4173);
@@ -25,7 +28,8 @@ export default defineConfig({
   },
   webServer: {
     command: 'npx tsx server/main.ts',
-    env: { PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    // An evaluation store of its own, so the tests never touch (or wait for the lock of) the repository's ./data.
+    env: { PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'e2e-store-')) },
     url: `http://127.0.0.1:${PORT}/v2/health/ready`,
     reuseExistingServer: false,
     timeout: 60_000,
