@@ -12,7 +12,7 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { ModelEntry } from '../../src/core/manifest';
-import { CsvParser, type CsvRecord } from '../evaluation/cli/csv';
+import { CsvParser, type CsvRecord } from '../cli/csv';
 import { byteLines, type ByteLine } from './input/byte-lines';
 import { csvKey, csvLayout, InputError } from './input/csv-layout';
 import { jsonlKey, type RowKey } from './input/keys';

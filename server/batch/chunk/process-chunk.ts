@@ -8,7 +8,7 @@
  * by any worker that holds the plan (a queue's, later).
  */
 import type { Prediction } from '../../../src/core/api/predict';
-import { CsvParser, type CsvRecord } from '../../evaluation/cli/csv';
+import { CsvParser, type CsvRecord } from '../../cli/csv';
 import { predictionsFrom } from '../../serving/inference/signatures';
 import type { ServingModel } from '../../serving/model';
 import { byteLines, MAX_LINE_BYTES } from '../input/byte-lines';

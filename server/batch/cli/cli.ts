@@ -6,7 +6,7 @@
  * job's summary (job.json's counts and status) goes to stdout as JSON.
  */
 import { isParseArgsError } from './parse-args-error';
-import type { Io } from '../../evaluation/cli/io';
+import type { Io } from '../../cli/io';
 import { runJob } from '../coordinator';
 import { progressReporter } from './progress';
 import { parsePredict, USAGE, UsageError } from './usage';

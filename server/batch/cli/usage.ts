@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MODEL_PACK_DIR } from '../../../src/core/manifest';
-import { parsePositiveInt, UsageError } from '../../evaluation/cli/usage';
+import { parsePositiveInt, UsageError } from '../../cli/args';
 import type { JobSpec } from '../job/spec';
 
 export { UsageError };

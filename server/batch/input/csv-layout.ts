@@ -6,7 +6,7 @@
  * `pixels_0` … `pixels_<n-1>` in any order, or else every column but the key
  * when there are exactly as many as the model takes.
  */
-import type { CsvRecord } from '../../evaluation/cli/csv';
+import type { CsvRecord } from '../../cli/csv';
 import type { CsvLayout } from '../job/spec';
 import { keyOf, type RowKey } from './keys';
 

@@ -8,7 +8,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ServiceError, type ErrorCode } from '../../../src/core/api/errors';
-import type { CsvRecord } from '../../evaluation/cli/csv';
+import type { CsvRecord } from '../../cli/csv';
 import { imageToInput } from '../../serving/decode/decode-image';
 import { parseInstances, type ImageDecoding } from '../../serving/inference/instances';
 import { isRecord, quoteValue } from '../../serving/inference/json';

@@ -6,9 +6,10 @@
  */
 import { StoreLockedError } from '../../db/dir-lock';
 import { importLabelsCommand } from './import-labels';
-import type { Io } from './io';
+import type { Io } from '../../cli/io';
 import { reportCommand } from './report';
-import { USAGE, UsageError } from './usage';
+import { USAGE } from './usage';
+import { UsageError } from '../../cli/args';
 
 const COMMANDS: Readonly<Record<string, (args: string[], io: Io) => Promise<number>>> = {
   'import-labels': importLabelsCommand,

@@ -5,7 +5,7 @@
  * them.
  */
 import { describe, expect, it } from 'vitest';
-import { CsvParser, MAX_RECORD_CHARS, type CsvRecord } from './csv';
+import { CsvParser, MAX_RECORD_CHARS, type CsvRecord } from '../../cli/csv';
 import { csvRows, jsonlRows, LabelFileError, type LabelRow } from './label-rows';
 import { textLines, type Line } from './lines';
 

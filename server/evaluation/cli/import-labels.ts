@@ -9,10 +9,11 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { ModelLayouts } from '../layouts';
-import type { Io } from './io';
+import type { Io } from '../../cli/io';
 import { formatOf, labelRows, type LabelInput, type LabelRow } from './label-rows';
 import { serverSink, storeSink, type LabelSink } from './label-sinks';
-import { DEFAULT_BATCH, parsePositiveInt, parseServer, UsageError } from './usage';
+import { DEFAULT_BATCH, parseServer } from './usage';
+import { parsePositiveInt, UsageError } from '../../cli/args';
 
 /** Bad rows listed one by one at most; the rest are counted. */
 export const MAX_LISTED = 100;

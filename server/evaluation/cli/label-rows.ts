@@ -11,7 +11,7 @@ import { extname } from 'node:path';
 import type { z } from 'zod';
 import { FeedbackLabel } from '../../../src/core/api/evaluation';
 import { quoteNames, quoteValue } from '../../serving/inference/json';
-import { csvRecords, MAX_RECORD_CHARS } from './csv';
+import { csvRecords, MAX_RECORD_CHARS } from '../../cli/csv';
 import { textLines } from './lines';
 
 export type LabelFormat = 'csv' | 'jsonl';

@@ -6,6 +6,6 @@
  * pipe is written asynchronously, and exiting early would cut off the JSON.
  */
 import { runCli } from './cli';
-import { processIo } from './io';
+import { processIo } from '../../cli/io';
 
 process.exitCode = await runCli(process.argv.slice(2), processIo);

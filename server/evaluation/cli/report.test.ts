@@ -18,7 +18,7 @@ import { runCli } from './cli';
 import { reportCommand, reportRange } from './report';
 import { accuracyCell, driftCell, startCell, windowsTable } from './report-table';
 import { captureIo, predictionRow, storeEnv } from './testing/cli-testing';
-import { UsageError } from './usage';
+import { UsageError } from '../../cli/args';
 
 const layouts = await ModelLayouts.load(MODEL_PACK_DIR);
 const MINUTE = 60_000;

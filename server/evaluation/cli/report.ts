@@ -14,9 +14,10 @@ import { ModelLayouts } from '../layouts';
 import { LOG_SOURCES } from '../log/records';
 import { WINDOW_SIZES, windows, type WindowQuery, type WindowSize } from '../windows/windows';
 import { requestJson } from './http';
-import type { Io } from './io';
+import type { Io } from '../../cli/io';
 import { windowsTable } from './report-table';
-import { oneOf, parseServer, parseSince, UsageError } from './usage';
+import { parseServer, parseSince } from './usage';
+import { oneOf, UsageError } from '../../cli/args';
 
 /** Windows per report at most, as the monitoring route allows. */
 export const MAX_WINDOWS = 10_000;

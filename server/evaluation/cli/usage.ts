@@ -6,6 +6,7 @@
  */
 import { WINDOW_NAMES } from '../../../src/core/api/evaluation';
 import { LOG_SOURCES } from '../log/records';
+import { UsageError } from '../../cli/args';
 
 export const DEFAULT_BATCH = 5_000;
 
@@ -41,10 +42,6 @@ environment: DATABASE_URL (PostgreSQL), DATA_DIR (embedded store, default data; 
   MIN_LABELS (default 30), ADMIN_TOKEN
 exit codes: 0 done; 1 done with bad rows, or failed; 2 bad command line`;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** `90m`, `24h`, `7d` in milliseconds. */
@@ -53,11 +50,6 @@ export function parseSince(text: string): number {
   const n = Number(match?.[1]);
   if (!match || n === 0) throw new UsageError(`--since: ${JSON.stringify(text)} is not a duration such as 90m, 24h or 7d`);
   return n * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-}
-
-export function parsePositiveInt(flag: string, text: string): number {
-  if (!/^\d{1,9}$/.test(text) || Number(text) === 0) throw new UsageError(`--${flag}: ${JSON.stringify(text)} is not a positive whole number`);
-  return Number(text);
 }
 
 /** An http(s) base URL, without a trailing slash (a path prefix such as /api is kept). */
@@ -70,9 +62,4 @@ export function parseServer(text: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server: ${JSON.stringify(text)} must be an http:// or https:// URL`);
   return url.href.replace(/\/+$/, '');
-}
-
-export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${flag}: ${JSON.stringify(text)} is not one of ${allowed.join(', ')}`);
-  return text as T;
 }

@@ -5,7 +5,7 @@
  */
 import type { DatabaseSettings } from '../../../db/database';
 import type { PredictionRow } from '../../log/records';
-import type { Io } from '../io';
+import type { Io } from '../../../cli/io';
 
 export interface CapturedIo extends Io {
   /** Everything written to stdout. */
