@@ -171,10 +171,7 @@ describe('cloud answers and monitoring', () => {
   });
 
   it('gives the confusion matrix and the cascade view', async () => {
-    const confusion = (await server.app.inject({ url: '/v1/monitoring/models/digits-full/confusion', headers: AUTH })).json<{
-      labels: string[];
-      matrix: number[][];
-    }>();
+    const confusion = ConfusionResponse.parse((await server.app.inject({ url: '/v1/monitoring/models/digits-full/confusion', headers: AUTH })).json());
     expect(confusion.labels).toHaveLength(10);
     expect(confusion.matrix.flat().reduce((a, b) => a + b, 0)).toBe(5);
     const cascade = CascadeResponse.parse((await server.app.inject({ url: '/v1/monitoring/cascade', headers: AUTH })).json());
