@@ -8,6 +8,7 @@
  * specification on paths, methods and schema fields, and has a Swagger UI page
  * at /docs whose scripts and stylesheets come from this server only.
  */
+import { EVALUATION_OPERATIONS } from '../../test/server/api-operations';
 import { validate } from '@readme/openapi-parser';
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -83,14 +84,7 @@ const DOCUMENTED = [
   'POST /v2/repository/index',
   'POST /v2/repository/models/{model}/load',
   'POST /v2/repository/models/{model}/unload',
-  'POST /v1/feedback',
-  'POST /v1/logs/predictions',
-  'GET /v1/monitoring/models/{model}/windows',
-  'GET /v1/monitoring/models/{model}/confusion',
-  'GET /v1/monitoring/cascade',
-  'POST /v1/monitoring/flush',
-  'GET /v1/monitoring/alerts',
-  'POST /v1/monitoring/evaluate',
+  ...EVALUATION_OPERATIONS,
   'GET /metrics',
 ];
 

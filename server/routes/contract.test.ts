@@ -18,6 +18,7 @@ import { ErrorBody, type ErrorCode } from '../../src/core/api/errors';
 import { InferenceResponse, ModelMetadata, ModelReady, ServerLive, ServerMetadata, ServerReady } from '../../src/core/api/oip';
 import { PredictResponse } from '../../src/core/api/predict';
 import { drawnPixels, drawnRgba, encodePngBase64 } from '../../test/drawn-digits';
+import { EVALUATION_OPERATIONS } from '../../test/server/api-operations';
 import { coldServer, readyServer, registryCopy } from '../../test/server/test-server';
 import type { Server } from '../app';
 
@@ -306,15 +307,7 @@ describe('coverage', () => {
       'POST /v2/repository/index',
       'POST /v2/repository/models/{model}/load',
       'POST /v2/repository/models/{model}/unload',
-      // The evaluation routes' answers parse with their wire schemas in evaluation.test.ts and alerts.test.ts.
-      'POST /v1/feedback',
-      'POST /v1/logs/predictions',
-      'GET /v1/monitoring/models/{model}/windows',
-      'GET /v1/monitoring/models/{model}/confusion',
-      'GET /v1/monitoring/cascade',
-      'POST /v1/monitoring/flush',
-      'GET /v1/monitoring/alerts',
-      'POST /v1/monitoring/evaluate',
+      ...EVALUATION_OPERATIONS,
     ]);
     expect([...covered].sort()).toEqual(documented.sort());
   });
