@@ -8,8 +8,10 @@
 import { isParseArgsError } from './parse-args-error';
 import type { Io } from '../../cli/io';
 import { runJob } from '../coordinator';
+import { QueueRunner } from '../queue/queue-runner';
+import { runWorker } from '../queue/worker';
 import { progressReporter } from './progress';
-import { parsePredict, USAGE, UsageError } from './usage';
+import { parsePredict, parseWorker, USAGE, UsageError } from './usage';
 
 export interface CliIo extends Io {
   /** Whether stderr is a terminal (a progress bar) or not (progress lines). */
@@ -25,8 +27,13 @@ export async function runBatchCli(argv: readonly string[], io: CliIo, signal?: A
     return 0;
   }
   try {
+    if (command === 'worker') {
+      const { queue, concurrency } = parseWorker(args);
+      await runWorker({ url: queue, concurrency, env: io.env, log: io.err }, signal);
+      return signal?.aborted ? 130 : 0;
+    }
     if (command !== 'predict') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
-    const { spec, workers, maxErrorRate } = parsePredict(args, io.env);
+    const { spec, workers, maxErrorRate, queue } = parsePredict(args, io.env);
     const progress = progressReporter(io.errRaw, io.terminal);
     const outcome = await runJob(spec, {
       workers,
@@ -36,10 +43,11 @@ export async function runBatchCli(argv: readonly string[], io: CliIo, signal?: A
         const left = state.chunks.filter((c) => c.state !== 'done').length;
         io.err(
           `batch: ${planned ? 'planned' : 'resuming'} ${job.rows} rows of ${job.input.path} in ${job.chunks.length} chunks` +
-            `${planned ? '' : ` (${left} left)`}; ${job.entry.name} v${job.entry.version}, ${workers} workers, output in ${job.spec.output}`,
+            `${planned ? '' : ` (${left} left)`}; ${job.entry.name} v${job.entry.version}, ${queue ? `queued on ${queue}, ${workers} at a time` : `${workers} workers`}, output in ${job.spec.output}`,
         );
       },
       onProgress: (p) => progress.update(p),
+      ...(queue ? { runner: (job, onEvent) => QueueRunner.open(job, queue, onEvent) } : {}),
     });
     progress.end();
     const { counts, status, message } = outcome.job;

@@ -12,9 +12,12 @@ export { UsageError };
 
 export const DEFAULT_CHUNK_ROWS = 10_000;
 export const DEFAULT_MAX_ERROR_RATE = 0.5;
+/** With --queue, chunks waiting on the queue at a time: enough to keep many workers busy. */
+export const DEFAULT_QUEUED_CHUNKS = 64;
 const SIGNATURES = ['serving_default', 'logits'] as const;
 
 export const USAGE = `usage: npm run batch -- predict --model <name>[@<version>] --input <file> --output <dir> [options]
+       npm run batch -- worker --queue <redis-url> [--concurrency <n>]
 
   Predicts every row of a JSONL or CSV file with a model of the registry, in chunks, on a pool
   of worker threads; rerunning the same command resumes a job that was stopped or killed.
@@ -28,15 +31,52 @@ export const USAGE = `usage: npm run batch -- predict --model <name>[@<version>]
   --chunk-rows <n>         rows per chunk, the unit of commit and resumption (default ${DEFAULT_CHUNK_ROWS})
   --key-field <f>          the field or column holding the keys (default key; without one the line number)
   --max-error-rate <r>     stop when more than this share of the rows done failed (0..1, default ${DEFAULT_MAX_ERROR_RATE})
+  --queue <redis-url>      run the chunks on batch workers through this Redis (BullMQ) instead of threads
+                           here; --workers is then the chunks queued at a time (default ${DEFAULT_QUEUED_CHUNKS})
   --help, -h               this text
 
-environment: MODEL_REPOSITORY (default ${MODEL_PACK_DIR})
+  worker: takes chunks from the queue on this machine, which must see the jobs' input and output
+  folders at the same paths (a shared directory); run as many as you like, anywhere.
+  --queue <redis-url>      the Redis the coordinator queues on (redis://host:port)
+  --concurrency <n>        chunks at a time (default 1); the model's session gets as many threads
+
+environment: MODEL_REPOSITORY (default ${MODEL_PACK_DIR}); BATCH_QUEUE_LOCK_MS, for workers: how long a
+dead worker's chunk stays locked before another takes it (default 30000)
 exit codes: 0 done; 1 failed (a clear message says why); 2 bad command line; 130 interrupted (Ctrl-C)`;
 
 export interface PredictCommand {
   readonly spec: JobSpec;
   readonly workers: number;
   readonly maxErrorRate: number;
+  /** The Redis URL of the queue that runs the chunks; unset: the local pool. */
+  readonly queue?: string;
+}
+
+export interface WorkerCommand {
+  readonly queue: string;
+  readonly concurrency: number;
+}
+
+const REDIS_URL = /^rediss?:\/\/\S+$/;
+
+function parseQueue(url: string): string {
+  if (!REDIS_URL.test(url)) throw new UsageError(`--queue: ${JSON.stringify(url)} is not a redis:// URL`);
+  return url;
+}
+
+export function parseWorker(args: readonly string[]): WorkerCommand {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: true,
+    options: { queue: { type: 'string' }, concurrency: { type: 'string' } },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (!values.queue) throw new UsageError('--queue is required');
+  return {
+    queue: parseQueue(values.queue),
+    concurrency: values.concurrency === undefined ? 1 : parsePositiveInt('concurrency', values.concurrency),
+  };
 }
 
 function parseRate(text: string): number {
@@ -59,6 +99,7 @@ export function parsePredict(args: readonly string[], env: Record<string, string
       'chunk-rows': { type: 'string' },
       'key-field': { type: 'string' },
       'max-error-rate': { type: 'string' },
+      queue: { type: 'string' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
@@ -80,9 +121,11 @@ export function parsePredict(args: readonly string[], env: Record<string, string
     ...(keyField === undefined ? {} : { keyField }),
     registry: env['MODEL_REPOSITORY'] || MODEL_PACK_DIR,
   };
+  const queue = values.queue === undefined ? undefined : parseQueue(values.queue);
   return {
     spec,
-    workers: values.workers === undefined ? availableParallelism() : parsePositiveInt('workers', values.workers),
+    workers: values.workers !== undefined ? parsePositiveInt('workers', values.workers) : queue ? DEFAULT_QUEUED_CHUNKS : availableParallelism(),
+    ...(queue ? { queue } : {}),
     maxErrorRate: values['max-error-rate'] === undefined ? DEFAULT_MAX_ERROR_RATE : parseRate(values['max-error-rate']),
   };
 }
