@@ -9,17 +9,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outputRows, readJob, rowPixels, scratch, writeJsonl } from '../../../test/batch/inputs';
+import { expectExactlyOnce, faultInput } from '../../../test/batch/exactly-once';
+import { readJob, scratch } from '../../../test/batch/inputs';
 
 const ROWS = 6_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** An input of ROWS keyed rows; every 97th is refused (pixels not an array), so errors files have rows too. */
-function input(dir: string): string {
-  const pixels = Array.from({ length: 40 }, (_, i) => JSON.stringify(rowPixels(i)));
-  const lines = Array.from({ length: ROWS }, (_, i) => (i % 97 === 0 ? `{"key":"k${i}","pixels":"none"}` : `{"key":"k${i}","pixels":${pixels[i % 40]}}`));
-  return writeJsonl(join(dir, 'in.jsonl'), lines);
-}
 
 function start(inputPath: string, output: string): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
   const child = spawn(
@@ -59,25 +53,10 @@ async function untilCommitted(output: string, chunks: number, timeoutMs = 60_000
   }
 }
 
-/** Every key of the input exactly once across both kinds of output file. */
-function expectExactlyOnce(output: string): void {
-  const predictions = outputRows(output, 'predictions');
-  const errors = outputRows(output, 'errors');
-  const keys = [...predictions, ...errors].map((r) => r.key);
-  expect(keys).toHaveLength(ROWS);
-  expect(new Set(keys).size).toBe(ROWS);
-  expect(errors).toHaveLength(Math.ceil(ROWS / 97));
-  expect(errors.every((e) => e.error?.code === 'INVALID_REQUEST' && Number(e.key?.slice(1)) % 97 === 0)).toBe(true);
-  expect(readJob(output)).toMatchObject({
-    status: 'succeeded',
-    counts: { rows: ROWS, successful: predictions.length, failed: errors.length, pending_rows: 0 },
-  });
-}
-
 describe('the batch command under faults', () => {
   it('killed twice mid-job, then run again: every key exactly once', async () => {
     const dir = scratch();
-    const inputPath = input(dir);
+    const inputPath = faultInput(dir, ROWS);
     const output = join(dir, 'out');
     for (const after of [5, 25]) {
       const run = start(inputPath, output);
@@ -91,12 +70,12 @@ describe('the batch command under faults', () => {
     expect(await last.exited, last.stderr()).toBe(0);
     expect(last.stderr()).toMatch(/resuming 6000 rows .* in 60 chunks \(\d+ left\)/);
     expect(readdirSync(output).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    expectExactlyOnce(output);
+    expectExactlyOnce(output, ROWS);
   });
 
   it('stops cleanly on SIGINT with exit code 130, and a rerun completes the job', async () => {
     const dir = scratch();
-    const inputPath = input(dir);
+    const inputPath = faultInput(dir, ROWS);
     const output = join(dir, 'out');
     const run = start(inputPath, output);
     await untilCommitted(output, 5);
@@ -111,6 +90,6 @@ describe('the batch command under faults', () => {
     expect(readdirSync(output).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     const rerun = start(inputPath, output);
     expect(await rerun.exited, rerun.stderr()).toBe(0);
-    expectExactlyOnce(output);
+    expectExactlyOnce(output, ROWS);
   });
 });

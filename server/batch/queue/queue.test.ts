@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outputRows, readJob, rowPixels, scratch, writeJsonl } from '../../../test/batch/inputs';
+import { expectExactlyOnce, faultInput } from '../../../test/batch/exactly-once';
+import { scratch } from '../../../test/batch/inputs';
 import { startRedis, type TestRedis } from '../../../test/batch/redis';
 import { batch } from '../../../test/batch/run';
 import { QUEUE_NAME, redisClient } from './settings';
@@ -36,13 +37,6 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await redis?.stop();
 });
-
-/** ROWS keyed rows; every 97th is refused, so errors files have rows too. */
-function input(dir: string): string {
-  const pixels = Array.from({ length: 40 }, (_, i) => JSON.stringify(rowPixels(i)));
-  const lines = Array.from({ length: ROWS }, (_, i) => (i % 97 === 0 ? `{"key":"k${i}","pixels":"none"}` : `{"key":"k${i}","pixels":${pixels[i % 40]}}`));
-  return writeJsonl(join(dir, 'in.jsonl'), lines);
-}
 
 interface Child {
   readonly child: ChildProcess;
@@ -84,22 +78,6 @@ const predictArgs = (inputPath: string, output: string) =>
 
 const committed = (output: string) => (existsSync(output) ? readdirSync(output).filter((n) => /^predictions-\d{5}\.jsonl$/.test(n)).length : 0);
 
-/** Every key of the input exactly once across both kinds of output file; the labels by key. */
-function expectExactlyOnce(output: string): Map<string, string | undefined> {
-  const predictions = outputRows(output, 'predictions');
-  const errors = outputRows(output, 'errors');
-  const keys = [...predictions, ...errors].map((r) => r.key);
-  expect(keys).toHaveLength(ROWS);
-  expect(new Set(keys).size).toBe(ROWS);
-  expect(errors).toHaveLength(Math.ceil(ROWS / 97));
-  expect(readJob(output)).toMatchObject({
-    status: 'succeeded',
-    counts: { rows: ROWS, successful: predictions.length, failed: errors.length, pending_rows: 0 },
-  });
-  expect(readdirSync(output).filter((n) => n.endsWith('.tmp') || n === '.workers')).toEqual([]);
-  return new Map(predictions.map((p) => [p.key as string, p.label]));
-}
-
 async function stop(...workers: Child[]): Promise<void> {
   for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
   await Promise.all(workers.map((w) => w.exited));
@@ -129,14 +107,14 @@ describe('a chunk raced by two workers', () => {
 describe('batch jobs on a BullMQ queue with worker processes', () => {
   it('two workers do the job: every key exactly once, the local run’s labels', async () => {
     const dir = scratch();
-    const inputPath = input(dir);
+    const inputPath = faultInput(dir, ROWS);
     const workers = await Promise.all([worker(), worker()]);
     const queued = await batch([...predictArgs(inputPath, join(dir, 'queued')), '--queue', redis.url], { BATCH_QUEUE_LOCK_MS: LOCK_MS });
     expect(queued.code, queued.err).toBe(0);
     expect(queued.err).toMatch(new RegExp(`planned ${ROWS} rows .* in ${CHUNKS} chunks; ${MODEL} v1, queued on redis://`));
     const local = await batch([...predictArgs(inputPath, join(dir, 'local')), '--workers', '2']);
     expect(local.code, local.err).toBe(0);
-    expect(expectExactlyOnce(join(dir, 'queued'))).toEqual(expectExactlyOnce(join(dir, 'local')));
+    expect(expectExactlyOnce(join(dir, 'queued'), ROWS)).toEqual(expectExactlyOnce(join(dir, 'local'), ROWS));
     // Both workers took chunks.
     for (const w of workers) expect(w.stderr()).toMatch(/batch worker: chunk \d+ of /);
     await stop(...workers);
@@ -144,7 +122,7 @@ describe('batch jobs on a BullMQ queue with worker processes', () => {
 
   it('a worker SIGKILLed mid-job: its chunk is taken by the other, every key exactly once', async () => {
     const dir = scratch();
-    const inputPath = input(dir);
+    const inputPath = faultInput(dir, ROWS);
     const output = join(dir, 'out');
     const [victim, survivor] = await Promise.all([worker(), worker()]);
     if (!victim || !survivor) throw new Error('no workers');
@@ -160,7 +138,7 @@ describe('batch jobs on a BullMQ queue with worker processes', () => {
     expect(committed(output)).toBeLessThan(CHUNKS);
     const done = await run;
     expect(done.code, done.err).toBe(0);
-    expectExactlyOnce(output);
+    expectExactlyOnce(output, ROWS);
     // The victim held a chunk when it died: it came back by stalled-job recovery.
     expect(stalled.length).toBeGreaterThan(0);
     await events.close();
@@ -170,7 +148,7 @@ describe('batch jobs on a BullMQ queue with worker processes', () => {
 
   it('the coordinator SIGKILLed mid-job, then run again: completes, exactly once', async () => {
     const dir = scratch();
-    const inputPath = input(dir);
+    const inputPath = faultInput(dir, ROWS);
     const output = join(dir, 'out');
     const workers = await Promise.all([worker(), worker()]);
     const first = cli([...predictArgs(inputPath, output), '--queue', redis.url, '--workers', '4']);
@@ -181,7 +159,7 @@ describe('batch jobs on a BullMQ queue with worker processes', () => {
     const rerun = cli([...predictArgs(inputPath, output), '--queue', redis.url, '--workers', '4']);
     expect(await rerun.exited, rerun.stderr()).toBe(0);
     expect(rerun.stderr()).toMatch(new RegExp(`resuming ${ROWS} rows .* in ${CHUNKS} chunks \\(\\d+ left\\)`));
-    expectExactlyOnce(output);
+    expectExactlyOnce(output, ROWS);
     await stop(...workers);
   });
 });
