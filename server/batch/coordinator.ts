@@ -5,6 +5,12 @@
  * its signal aborts (Ctrl-C). Complete chunks are found from their files, not
  * from job.json (a run killed between a chunk's commit and job.json's update
  * still counts it once), so rerunning the same job resumes it.
+ *
+ * With a `log`, each chunk is handed to it once committed, one at a time in
+ * the background while other chunks run; a resumed or rerun job hands over
+ * every complete chunk again at its start (the log is idempotent), rather
+ * than keeping in job.json which chunks were logged. A chunk the log refuses
+ * fails the job, its files kept: rerunning logs it again.
  */
 import { ChunkAbandoned } from './chunk/process-chunk';
 import { committedCounts, completedChunks, removeTempFiles } from './chunk/chunk-files';
@@ -36,6 +42,8 @@ export interface RunOptions {
   readonly onStart?: (job: BatchJob, state: JobFile, planned: boolean) => void;
   /** The runner of chunks; the local pool of `workers` threads when unset. */
   readonly runner?: (job: BatchJob, onEvent: (event: PoolEvent) => void) => Promise<ChunkRunner>;
+  /** Called for each complete chunk (its predictions file exists), one call at a time; the job waits for the last. */
+  readonly log?: (job: BatchJob, index: number) => Promise<void>;
 }
 
 export interface JobOutcome {
@@ -55,6 +63,21 @@ export async function runJob(spec: JobSpec, options: RunOptions): Promise<JobOut
   const started = performance.now();
   const previousMs = planned ? 0 : state.timings.run_ms;
   let doneThisRun = 0;
+  let stop: { status: JobStatus; message: string } | undefined;
+  // Chunks are logged one at a time, in the order they committed; the first failure stops the job.
+  let logging: Promise<void> = Promise.resolve();
+  const log = (index: number) => {
+    const logChunk = options.log;
+    if (!logChunk) return;
+    logging = logging.then(async () => {
+      if (stop?.status === 'failed') return;
+      try {
+        await logChunk(job, index);
+      } catch (error) {
+        stop = { status: 'failed', message: `logging chunk ${index} to the evaluation store failed: ${(error as Error).message}` };
+      }
+    });
+  };
   // Chunks finish concurrently; their writes of job.json take turns (one temporary file).
   let saving: Promise<void> = Promise.resolve();
   const save = () => {
@@ -84,6 +107,7 @@ export async function runJob(spec: JobSpec, options: RunOptions): Promise<JobOut
     delete state.timings.finished_at;
     await save();
     options.onStart?.(job, state, planned);
+    for (const chunk of state.chunks) if (chunk.state === 'done') log(chunk.index);
 
     const inChunk = new Map<number, { rows: number; failed: number }>();
     const report = () => {
@@ -101,10 +125,12 @@ export async function runJob(spec: JobSpec, options: RunOptions): Promise<JobOut
         elapsedMs: performance.now() - started,
       });
     };
-    let stop: { status: JobStatus; message: string } | undefined;
     if (errorRate(state) > options.maxErrorRate) stop = { status: 'failed', message: overRate(state, options.maxErrorRate) };
     const pending = state.chunks.filter((c) => c.state !== 'done').map((c) => c.index);
-    if (pending.length === 0 || stop) return await finish(state, save, stop, options.maxErrorRate);
+    if (pending.length === 0 || stop) {
+      await logging;
+      return await finish(state, save, stop, options.maxErrorRate);
+    }
 
     const runner = await (options.runner ?? ((j, onEvent) => LocalPool.open(j, options.workers, onEvent)))(job, (event) => {
       inChunk.set(event.chunk, { rows: event.rows, failed: event.failed });
@@ -143,6 +169,7 @@ export async function runJob(spec: JobSpec, options: RunOptions): Promise<JobOut
           inChunk.delete(index);
           Object.assign(chunk, { state: 'done', successful: result.successful, failed: result.failed, ms: result.ms });
           doneThisRun += result.successful + result.failed;
+          log(index);
           await save();
           report();
           if (errorRate(state) > options.maxErrorRate) stop ??= { status: 'failed', message: `stopped early: ${overRate(state, options.maxErrorRate)}` };
@@ -159,6 +186,7 @@ export async function runJob(spec: JobSpec, options: RunOptions): Promise<JobOut
       options.signal?.removeEventListener('abort', onAbort);
       await runner.close();
     }
+    await logging;
     return await finish(state, save, stop, options.maxErrorRate);
   } finally {
     release();

@@ -33,6 +33,11 @@ export const USAGE = `usage: npm run batch -- predict --model <name>[@<version>]
   --max-error-rate <r>     stop when more than this share of the rows done failed (0..1, default ${DEFAULT_MAX_ERROR_RATE})
   --queue <redis-url>      run the chunks on batch workers through this Redis (BullMQ) instead of threads
                            here; --workers is then the chunks queued at a time (default ${DEFAULT_QUEUED_CHUNKS})
+  --log                    also write the predictions to the evaluation store's prediction log (source
+                           batch), chunk by chunk as they commit, to compare with served versions on
+                           the same keys; the store is the server's (DATABASE_URL, else PGlite in
+                           DATA_DIR, which a running server holds: then use DATABASE_URL). Rerunning
+                           logs every complete chunk again, adding no row twice
   --help, -h               this text
 
   worker: takes chunks from the queue on this machine, which must see the jobs' input and output
@@ -40,7 +45,7 @@ export const USAGE = `usage: npm run batch -- predict --model <name>[@<version>]
   --queue <redis-url>      the Redis the coordinator queues on (redis://host:port)
   --concurrency <n>        chunks at a time (default 1); the model's session gets as many threads
 
-environment: MODEL_REPOSITORY (default ${MODEL_PACK_DIR}); BATCH_QUEUE_LOCK_MS, for workers: how long a
+environment: MODEL_REPOSITORY (default ${MODEL_PACK_DIR}); DATABASE_URL, DATA_DIR (default data), for --log; BATCH_QUEUE_LOCK_MS, for workers: how long a
 dead worker's chunk stays locked before another takes it (default 30000)
 exit codes: 0 done; 1 failed (a clear message says why); 2 bad command line; 130 interrupted (Ctrl-C)`;
 
@@ -50,6 +55,8 @@ export interface PredictCommand {
   readonly maxErrorRate: number;
   /** The Redis URL of the queue that runs the chunks; unset: the local pool. */
   readonly queue?: string;
+  /** Whether to write the predictions to the evaluation store's prediction log. */
+  readonly log: boolean;
 }
 
 export interface WorkerCommand {
@@ -100,6 +107,7 @@ export function parsePredict(args: readonly string[], env: Record<string, string
       'key-field': { type: 'string' },
       'max-error-rate': { type: 'string' },
       queue: { type: 'string' },
+      log: { type: 'boolean' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
@@ -126,6 +134,7 @@ export function parsePredict(args: readonly string[], env: Record<string, string
     spec,
     workers: values.workers !== undefined ? parsePositiveInt('workers', values.workers) : queue ? DEFAULT_QUEUED_CHUNKS : availableParallelism(),
     ...(queue ? { queue } : {}),
+    log: values.log === true,
     maxErrorRate: values['max-error-rate'] === undefined ? DEFAULT_MAX_ERROR_RATE : parseRate(values['max-error-rate']),
   };
 }
