@@ -57,6 +57,7 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   /** Hands the answer to the prediction log (sampled and written later; never awaited). */
   const log = (
     request: { id: string },
+    reply: { elapsedTime: number },
     model: ServingModel,
     signature: SignatureName,
     instances: readonly ParsedInstance[],
@@ -69,27 +70,22 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       signature,
       time: Date.now(),
       requestId: request.id,
-      latencyMs: performance.now() - (startedAt.get(request) ?? performance.now()),
+      latencyMs: reply.elapsedTime,
       keys: predictions.map((p) => p.key),
       scores: (row) => predictions[row]?.probabilities ?? predictions[row]?.logits ?? [],
       scoresAreLogits: signature === 'logits',
       input: (row) => (instances[row] as ParsedInstance).input,
     });
-  const startedAt = new WeakMap<object, number>();
-  if (context.evaluation) {
-    app.addHook('onRequest', (request, _reply, done) => {
-      startedAt.set(request, performance.now());
-      done();
-    });
-  }
-
-  const predict = async (request: {
-    params: { model?: string; target: string };
-    body: unknown;
-    method: string;
-    url: string;
-    id: string;
-  }): Promise<PredictResponse> => {
+  const predict = async (
+    request: {
+      params: { model?: string; target: string };
+      body: unknown;
+      method: string;
+      url: string;
+      id: string;
+    },
+    reply: { elapsedTime: number },
+  ): Promise<PredictResponse> => {
     const deadline = performance.now() + config.requestTimeoutMs;
     const { id, verb } = splitVerb(request.params.target);
     if (verb !== 'predict') throw new ServiceError('NOT_FOUND', `no route ${request.method} ${request.url}; did you mean ":predict"?`);
@@ -111,7 +107,7 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     // Without images, the model is called in the turn of the event loop that resolved it, as unloading expects.
     if (Array.isArray(parsed)) {
       const predictions = await predictor.predict(model, parsed, signature);
-      log(request, model, signature, parsed, predictions);
+      log(request, reply, model, signature, parsed, predictions);
       return { model: model.entry.name, model_version: model.entry.version, signature, predictions };
     }
     const decoded = await parsed;
@@ -119,7 +115,7 @@ export const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     // only for calls already made, so the version is looked up again and called within this turn.
     const serving = registry.resolve(model.entry.name, model.entry.version);
     const predictions = await predictor.predict(afterDecoding(serving, deadline, config.requestTimeoutMs), decoded, signature);
-    log(request, serving, signature, decoded, predictions);
+    log(request, reply, serving, signature, decoded, predictions);
     return { model: serving.entry.name, model_version: serving.entry.version, signature, predictions };
   };
   app.post(

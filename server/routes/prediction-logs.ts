@@ -9,7 +9,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { ServiceError } from '../../src/core/api/errors';
 import { EdgeLogRequest, EdgeLogResponse, EdgeRecord, RejectedRecord } from '../../src/core/api/evaluation';
-import { argmax } from '../../src/core/math/probabilities';
 import type { RouteOptions } from '../context';
 import type { Evaluation } from '../evaluation/evaluation';
 import { featuresOf } from '../evaluation/layout';
@@ -53,7 +52,7 @@ function toRow(evaluation: Evaluation, raw: unknown, now: number): PredictionRow
     source: 'edge',
     signature: 'serving_default',
     time,
-    labelIndex: labelIndex >= 0 ? labelIndex : argmax(r.probabilities),
+    labelIndex,
     probabilities: r.probabilities,
     input: r.pixels && evaluation.settings.log.logInputs ? quantizeInput(r.pixels) : undefined,
     features: r.pixels && layout ? featuresOf(layout, r.pixels) : undefined,

@@ -49,7 +49,10 @@ export interface DriftCounts {
 
 const countsOf = (edges: readonly number[], values: readonly number[]) => {
   const counts = new Array<number>(edges.length + 1).fill(0);
-  for (const v of values) counts[referenceBin(edges, v)] = (counts[referenceBin(edges, v)] as number) + 1;
+  for (const v of values) {
+    const bin = referenceBin(edges, v);
+    counts[bin] = (counts[bin] as number) + 1;
+  }
   return counts;
 };
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);

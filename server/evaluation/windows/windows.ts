@@ -54,13 +54,13 @@ interface SummedProfile {
 }
 
 /** The profiles of the range, summed per version, source and window (windows start at `from`). */
-export function summedProfiles(db: Queryable, q: WindowQuery, extra = ''): Promise<SummedProfile[]> {
+function summedProfiles(db: Queryable, q: WindowQuery): Promise<SummedProfile[]> {
   return db.query<SummedProfile>(
     `SELECT version, source, date_bin($4::interval, bucket, $2::timestamptz) AS start,
        sum(predictions)::bigint AS predictions, sum(labelled)::bigint AS labelled, sum(correct)::bigint AS correct,
        sum(confidence_sum)::float8 AS confidence_sum, sum(expected_correct)::float8 AS expected_correct,
        sum(gate_fired)::bigint AS gate_fired, counts_sum(label_counts) AS label_counts,
-       counts_sum(confidence_hist) AS confidence_hist, counts_sum(feature_hist) AS feature_hist${extra}
+       counts_sum(confidence_hist) AS confidence_hist, counts_sum(feature_hist) AS feature_hist
      FROM window_profiles
      WHERE model = $1 AND bucket >= $2 AND bucket < $3 AND ($5::text IS NULL OR version = $5) AND ($6::text IS NULL OR source = $6)
      GROUP BY version, source, start
