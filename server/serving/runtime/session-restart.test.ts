@@ -31,7 +31,7 @@ const threads = vi.hoisted(() => ({
   exited: new Set<NodeWorker>(),
   /** Threads started while this is set exit as soon as they are asked to load a model. */
   dieOnLoad: false,
-  /** Called after each message posted to a thread. */
+  /** Called before each message is posted to a thread (so a message it posts arrives first). */
   onPost: undefined as ((worker: NodeWorker, message: unknown) => void) | undefined,
 }));
 
@@ -52,8 +52,8 @@ vi.mock('node:worker_threads', async (importOriginal) => {
     }
 
     override postMessage(...args: Parameters<NodeWorker['postMessage']>): void {
-      super.postMessage(...args);
       threads.onPost?.(this, args[0]);
+      super.postMessage(...args);
     }
   }
   return { ...original, Worker: TrackedWorker };
@@ -111,7 +111,8 @@ describe('a model whose inference thread dies', () => {
     expect(serving.stats()).toMatchObject({ available: true, restarts: 0 });
     const first = threads.started.at(-1)?.worker;
 
-    // 50 calls, a few ms apart; the thread is told to exit right after a batch is posted to it.
+    // 50 calls, a few ms apart; the thread is told to exit just before a batch is posted to it, so that
+    // batch is certainly in flight when the thread dies (told after it, a quick run could finish first).
     const calls: Promise<Float32Array>[] = [];
     let exitedAfter = -1;
     first?.once('exit', () => (exitedAfter = calls.length));
