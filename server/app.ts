@@ -19,10 +19,13 @@ import { registerSchemaCompilers } from './http/schemas';
 import { registerLoadShedding } from './http/shed';
 import { registerStaticApp } from './http/static-app';
 import { ServerMetrics } from './metrics/metrics';
+import { ChunkLog } from './batch/log/chunk-log';
+import { BatchJobs } from './batch/service/batch-jobs';
 import { Evaluation } from './evaluation/evaluation';
 import { AlertScheduler } from './evaluation/rules/scheduler';
 import { adminRoutes } from './routes/admin';
 import { alertRoutes } from './routes/alerts';
+import { batchJobRoutes } from './routes/batch-jobs';
 import { feedbackRoutes } from './routes/feedback';
 import { monitoringRoutes } from './routes/monitoring';
 import { predictionLogRoutes } from './routes/prediction-logs';
@@ -67,6 +70,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
       )
     : undefined;
   if (evaluation) metrics.evaluation.watchBuffer(() => evaluation.log.buffered);
+  const batchJobs = new BatchJobs(config.batch, app.log, evaluation ? ChunkLog.over(evaluation.db, evaluation.layouts) : undefined);
   const context: ServerContext = { config, registry, predictor, metrics, evaluation, shuttingDown: false };
   // Reads and checks MONITORING_RULES now: a bad rules file stops the start, naming the field.
   const alerts = evaluation ? await AlertScheduler.open(evaluation, app.log, metrics.evaluation.alerts()) : undefined;
@@ -88,6 +92,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   await app.register(predictionLogRoutes, { context });
   await app.register(monitoringRoutes, { context });
   await app.register(alertRoutes, { context, alerts });
+  await app.register(batchJobRoutes, { context, jobs: batchJobs });
   // Without a build (a batch host, API-only tests), the APIs still serve.
   const root = resolve(config.staticDir);
   if (existsSync(resolve(root, 'index.html'))) await registerStaticApp(app, root);
@@ -98,6 +103,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   });
   // The rules run every MONITORING_INTERVAL_S once the server is ready; stopped before the store closes.
   app.addHook('onReady', async () => alerts?.start());
+  // Jobs a previous server left unfinished resume once this one is ready.
+  app.addHook('onReady', async () => batchJobs.start());
   app.addHook('preClose', async () => alerts?.stop());
   // While stopping, end each keep-alive connection after its answer, or close() would wait on idle sockets.
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -106,6 +113,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   });
   // Fastify waits for requests in flight before onClose; then the batchers drain.
   app.addHook('onClose', async () => registry.close());
+  // The running batch job is interrupted (it resumes on the next start) before the store it may log to closes.
+  app.addHook('onClose', async () => batchJobs.close());
   // After the models: answers still in flight are logged, then the log is written and the store closed.
   app.addHook('onClose', async () => evaluation?.close());
   return { app, context };

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
 import { MODEL_PACK_DIR } from '../src/core/manifest';
+import type { BatchJobsSettings } from './batch/service/batch-jobs';
 import type { EvaluationSettings } from './evaluation/settings';
 import { BatchingSchema, positiveInt, type ServingSettings } from './serving/settings';
 
@@ -84,6 +85,15 @@ const ConfigSchema = z.object({
   MONITORING_RULES: z.string().min(1).optional(),
   MONITORING_INTERVAL_S: positiveInt.default(60),
   ALERT_WEBHOOK_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  // Batch jobs through the API: inputs named by path live under BATCH_DIR, and so do the jobs.
+  BATCH_DIR: z.string().min(1).default('batch'),
+  // Background threads (lowest priority): they take the cores online requests leave idle.
+  BATCH_WORKERS: positiveInt.max(256).default(availableParallelism()),
+  BATCH_QUEUE_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  BATCH_UPLOAD_LIMIT_BYTES: positiveInt.default(4 * 1024 ** 3),
 });
 
 type ParsedConfig = z.infer<typeof ConfigSchema>;
@@ -109,6 +119,7 @@ export interface ServerConfig extends ServingSettings {
   /** Unset: /metrics is served on the main port only. */
   readonly metricsPort: number | undefined;
   readonly evaluation: EvaluationSettings;
+  readonly batch: BatchJobsSettings & { readonly uploadLimitBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -122,7 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
       const name = String(i.path[0]);
-      const shown = name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(defined[name]);
+      const shown = name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' || name === 'BATCH_QUEUE_URL' ? '(hidden)' : JSON.stringify(defined[name]);
       return `${i.path.join('.')}: ${i.message} (got ${shown})`;
     });
     throw new ConfigError(`invalid server settings: ${problems.join('; ')}`);
@@ -165,6 +176,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rulesFile: c.MONITORING_RULES,
       intervalSeconds: c.MONITORING_INTERVAL_S,
       alertWebhookUrl: c.ALERT_WEBHOOK_URL,
+    },
+    batch: {
+      dir: c.BATCH_DIR,
+      workers: c.BATCH_WORKERS,
+      queueUrl: c.BATCH_QUEUE_URL,
+      registry: c.MODEL_REPOSITORY,
+      uploadLimitBytes: c.BATCH_UPLOAD_LIMIT_BYTES,
     },
   };
 }

@@ -8,7 +8,7 @@
  * specification on paths, methods and schema fields, and has a Swagger UI page
  * at /docs whose scripts and stylesheets come from this server only.
  */
-import { EVALUATION_OPERATIONS } from '../../test/server/api-operations';
+import { BATCH_OPERATIONS, EVALUATION_OPERATIONS, SUCCESS_STATUS, TEXT_OPERATIONS } from '../../test/server/api-operations';
 import { validate } from '@readme/openapi-parser';
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -85,6 +85,7 @@ const DOCUMENTED = [
   'POST /v2/repository/models/{model}/load',
   'POST /v2/repository/models/{model}/unload',
   ...EVALUATION_OPERATIONS,
+  ...BATCH_OPERATIONS,
   'GET /metrics',
 ];
 
@@ -139,12 +140,15 @@ describe('the API document', () => {
   it('gives every operation a success schema, and the shared Error schema for 4XX and 5XX', () => {
     const errorRef = { $ref: '#/components/schemas/Error' };
     for (const { key, op } of operations()) {
-      const expectedStatuses = key === 'GET /v2/health/ready' ? ['200', '503'] : NO_ERROR_ANSWERS.includes(key) ? ['200'] : ['200', '4XX', '5XX'];
+      const ok = SUCCESS_STATUS[key] ?? '200';
+      const expectedStatuses = key === 'GET /v2/health/ready' ? ['200', '503'] : NO_ERROR_ANSWERS.includes(key) ? [ok] : [ok, '4XX', '5XX'];
       expect(Object.keys(op.responses).sort(), key).toEqual(expectedStatuses);
-      const success = op.responses['200']?.content;
-      if (key === 'GET /metrics') {
-        // Prometheus text, not JSON.
-        expect(success, key).toEqual({ 'text/plain': { schema: { type: 'string' } } });
+      const success = op.responses[ok]?.content;
+      const text = TEXT_OPERATIONS[key];
+      if (text) {
+        // Prometheus text, JSON lines: not one JSON document.
+        expect(Object.keys(success ?? {}), key).toEqual([text]);
+        expect(success?.[text]?.schema, key).toMatchObject({ type: 'string' });
         continue;
       }
       expect(Object.keys(success ?? {}), key).toEqual(['application/json']);

@@ -18,7 +18,7 @@ import { ErrorBody, type ErrorCode } from '../../src/core/api/errors';
 import { InferenceResponse, ModelMetadata, ModelReady, ServerLive, ServerMetadata, ServerReady } from '../../src/core/api/oip';
 import { PredictResponse } from '../../src/core/api/predict';
 import { drawnPixels, drawnRgba, encodePngBase64 } from '../../test/drawn-digits';
-import { EVALUATION_OPERATIONS } from '../../test/server/api-operations';
+import { BATCH_OPERATIONS, EVALUATION_OPERATIONS } from '../../test/server/api-operations';
 import { coldServer, readyServer, registryCopy } from '../../test/server/test-server';
 import type { Server } from '../app';
 
@@ -308,6 +308,7 @@ describe('coverage', () => {
       'POST /v2/repository/models/{model}/load',
       'POST /v2/repository/models/{model}/unload',
       ...EVALUATION_OPERATIONS,
+      ...BATCH_OPERATIONS,
     ]);
     expect([...covered].sort()).toEqual(documented.sort());
   });

@@ -11,3 +11,23 @@ export const EVALUATION_OPERATIONS = [
   'GET /v1/monitoring/alerts',
   'POST /v1/monitoring/evaluate',
 ] as const;
+
+/** Batch jobs: their answers parse with their wire schemas in server/routes/batch-jobs.test.ts. */
+export const BATCH_OPERATIONS = [
+  'POST /v1/batch-jobs',
+  'GET /v1/batch-jobs',
+  'GET /v1/batch-jobs/{id}',
+  'DELETE /v1/batch-jobs/{id}',
+  'GET /v1/batch-jobs/{id}/predictions',
+  'GET /v1/batch-jobs/{id}/errors',
+] as const;
+
+/** Operations whose success is not JSON: their media type. */
+export const TEXT_OPERATIONS: Readonly<Record<string, string>> = {
+  'GET /metrics': 'text/plain',
+  'GET /v1/batch-jobs/{id}/predictions': 'application/x-ndjson',
+  'GET /v1/batch-jobs/{id}/errors': 'application/x-ndjson',
+};
+
+/** Operations whose success is not 200. */
+export const SUCCESS_STATUS: Readonly<Record<string, string>> = { 'POST /v1/batch-jobs': '202' };

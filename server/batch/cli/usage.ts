@@ -4,17 +4,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { BATCH_SIGNATURES, DEFAULT_CHUNK_ROWS, DEFAULT_MAX_ERROR_RATE } from '../../../src/core/api/batch';
 import { MODEL_PACK_DIR } from '../../../src/core/manifest';
 import { parsePositiveInt, UsageError } from '../../cli/args';
 import type { JobSpec } from '../job/spec';
 
 export { UsageError };
 
-export const DEFAULT_CHUNK_ROWS = 10_000;
-export const DEFAULT_MAX_ERROR_RATE = 0.5;
 /** With --queue, chunks waiting on the queue at a time: enough to keep many workers busy. */
 export const DEFAULT_QUEUED_CHUNKS = 64;
-const SIGNATURES = ['serving_default', 'logits'] as const;
 
 export const USAGE = `usage: npm run batch -- predict --model <name>[@<version>] --input <file> --output <dir> [options]
        npm run batch -- worker --queue <redis-url> [--concurrency <n>]
@@ -26,7 +24,7 @@ export const USAGE = `usage: npm run batch -- predict --model <name>[@<version>]
                            relative to the file, "ink" optional) or the model's input columns
                            (pixels_0 … pixels_<n-1>, or every column besides the key)
   --output <dir>           predictions-NNNNN.jsonl, errors-NNNNN.jsonl and job.json go here
-  --signature <s>          ${SIGNATURES.join(' | ')} (default serving_default: probabilities)
+  --signature <s>          ${BATCH_SIGNATURES.join(' | ')} (default serving_default: probabilities)
   --workers <n>            pool threads, one model session each (default ${availableParallelism()}, the cores)
   --chunk-rows <n>         rows per chunk, the unit of commit and resumption (default ${DEFAULT_CHUNK_ROWS})
   --key-field <f>          the field or column holding the keys (default key; without one the line number)
@@ -115,8 +113,8 @@ export function parsePredict(args: readonly string[], env: Record<string, string
   const [name = '', version, ...extra] = (values.model as string).split('@');
   if (name === '' || version === '' || extra.length > 0) throw new UsageError(`--model: ${JSON.stringify(values.model)} is not <name> or <name>@<version>`);
   const signature = values.signature ?? 'serving_default';
-  if (!(SIGNATURES as readonly string[]).includes(signature))
-    throw new UsageError(`--signature: ${JSON.stringify(signature)} is not one of ${SIGNATURES.join(', ')}`);
+  if (!(BATCH_SIGNATURES as readonly string[]).includes(signature))
+    throw new UsageError(`--signature: ${JSON.stringify(signature)} is not one of ${BATCH_SIGNATURES.join(', ')}`);
   const keyField = values['key-field'];
   if (keyField === '') throw new UsageError('--key-field must name a field');
   const spec: JobSpec = {

@@ -33,7 +33,14 @@ export class ChunkLog {
   private constructor(
     private readonly db: Database,
     private readonly layouts: ModelLayouts,
+    /** Whether this log opened the store, and so closes it. */
+    private readonly owned = true,
   ) {}
+
+  /** Over a store already open (the server's): closing the log leaves it open. */
+  static over(db: Database, layouts: ModelLayouts): ChunkLog {
+    return new ChunkLog(db, layouts, false);
+  }
 
   /** Opens the store (migrated) and the registry's layouts; throws with a clear message when the store cannot be opened. */
   static async open(settings: DatabaseSettings, registry: string): Promise<ChunkLog> {
@@ -51,8 +58,11 @@ export class ChunkLog {
     }
   }
 
-  /** Logs the rows of a committed chunk's predictions file; returns how many were new. */
-  async logChunk(job: BatchJob, index: number): Promise<number> {
+  /**
+   * Logs the rows of a committed chunk's predictions file; returns how many were new.
+   * `requestId` ties the rows to their job: by default the output folder's name.
+   */
+  async logChunk(job: BatchJob, index: number, requestId?: string): Promise<number> {
     const dir = job.spec.output;
     const path = join(dir, predictionsFile(index));
     // The commit's time: the file is written, synced and renamed into place, which keeps its mtime.
@@ -66,7 +76,7 @@ export class ChunkLog {
       time,
       input: undefined,
       features: undefined,
-      requestId: basename(resolve(dir)),
+      requestId: requestId ?? basename(resolve(dir)),
       latencyMs: undefined,
       gateFired: undefined,
       answeredBy: undefined,
@@ -98,6 +108,6 @@ export class ChunkLog {
   }
 
   close(): Promise<void> {
-    return this.db.close();
+    return this.owned ? this.db.close() : Promise.resolve();
   }
 }

@@ -2,8 +2,11 @@
 import type { BatchJob, ChunkResult } from '../job/spec';
 
 export type PoolApi = {
-  /** Loads the job's model version (verified and warmed up) into this thread. `stop` is shared: 1 abandons running chunks. */
-  open(params: { readonly job: BatchJob; readonly stop: SharedArrayBuffer }): void;
+  /**
+   * Loads the job's model version (verified and warmed up) into this thread. `stop` is shared: 1 abandons running chunks.
+   * `background`: the thread (and the session thread it starts) runs at the lowest priority, below online serving.
+   */
+  open(params: { readonly job: BatchJob; readonly stop: SharedArrayBuffer; readonly background: boolean }): void;
   /** Processes and commits one chunk; rejects (ChunkAbandoned) when stopped first. */
   process(params: { readonly chunk: number }): ChunkResult;
   /** Releases the model; the thread can then end. */

@@ -9,6 +9,7 @@ import { serveRpc } from '../../../src/core/rpc/server';
 import { loadModel, type ServingModel } from '../../serving/model';
 import { BATCH_ROWS, processChunk } from '../chunk/process-chunk';
 import type { BatchJob } from '../job/spec';
+import { lowerThreadPriority } from '../../threads/priority';
 import type { PoolApi, PoolEvent } from './pool-api';
 
 const port = parentPort;
@@ -21,7 +22,9 @@ const progress = (event: PoolEvent) => port.postMessage({ event });
 
 const listener = serveRpc<PoolApi, PoolEvent>(
   {
-    async open({ job, stop }) {
+    async open({ job, stop, background }) {
+      // Before the model loads: its session thread inherits the priority.
+      if (background) lowerThreadPriority();
       const model = await loadModel(job.spec.registry, job.entry, {
         // One session per pool thread, one core each: the pool's size is the parallelism.
         intraOpThreads: 1,

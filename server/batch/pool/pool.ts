@@ -60,12 +60,21 @@ export class LocalPool implements ChunkRunner {
     private readonly job: BatchJob,
     readonly size: number,
     private readonly onEvent: (event: PoolEvent) => void,
+    private readonly background: boolean,
   ) {}
 
-  /** Starts `size` threads and loads the model in each; any failure closes them all and rejects. */
-  static async open(job: BatchJob, size: number, onEvent: (event: PoolEvent) => void = () => undefined): Promise<LocalPool> {
+  /**
+   * Starts `size` threads and loads the model in each; any failure closes them all and rejects.
+   * `background` runs the threads at the lowest priority (a job inside the server, beside online requests).
+   */
+  static async open(
+    job: BatchJob,
+    size: number,
+    onEvent: (event: PoolEvent) => void = () => undefined,
+    { background = false }: { readonly background?: boolean } = {},
+  ): Promise<LocalPool> {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a batch pool needs at least one thread, got ${size}`);
-    const pool = new LocalPool(job, size, onEvent);
+    const pool = new LocalPool(job, size, onEvent, background);
     try {
       await Promise.all(Array.from({ length: size }, () => pool.start()));
     } catch (error) {
@@ -110,7 +119,7 @@ export class LocalPool implements ChunkRunner {
     this.threads.push(thread);
     thread.busy = true;
     try {
-      await thread.rpc.call('open', { job: this.job, stop: this.stopFlag });
+      await thread.rpc.call('open', { job: this.job, stop: this.stopFlag, background: this.background });
     } catch (error) {
       thread.busy = false;
       throw error;

@@ -5,8 +5,6 @@
  * microseconds a row. Here that thread is not the event loop. PostgreSQL's
  * client lives here too, so both backends behave alike.
  */
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { serveRpc } from '../../../src/core/rpc/server';
 import { ModelLayouts } from '../../evaluation/layouts';
@@ -14,23 +12,17 @@ import { localSink, type LogSink } from '../../evaluation/log/prediction-log';
 import type { Database, Queryable } from '../database';
 import { openDatabase } from '../open';
 import type { StoreApi } from './store-api';
+import { lowerThreadPriority } from '../../threads/priority';
 
 const port = parentPort;
 if (!port) throw new Error('store-thread must run as a worker thread');
 
 /**
- * Serving comes first: where the system allows it (Linux lets a thread set
- * its own nice value), this thread runs below the event loop and the
+ * Serving comes first: this thread runs below the event loop and the
  * inference threads, so on a busy machine the log takes the spare cycles,
  * and falls behind (dropping and counting rows) before serving slows.
  */
-const STORE_THREAD_NICE = 19;
-try {
-  const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(thread)) setPriority(thread, STORE_THREAD_NICE);
-} catch {
-  // Not Linux, or not allowed: the thread keeps the process's priority.
-}
+lowerThreadPriority();
 
 let db: Database | undefined;
 let sink: LogSink | undefined;

@@ -27,6 +27,8 @@ export const ERROR_CATALOG = {
   PRECONDITION_FAILED: { status: 412, meaning: "A file's precondition (If-Match, If-Unmodified-Since) does not hold." },
   MODEL_NOT_FOUND: { status: 404, meaning: 'No model of that name is served (or listed, for admin loads).' },
   VERSION_NOT_FOUND: { status: 404, meaning: 'The model has no such version.' },
+  JOB_NOT_FOUND: { status: 404, meaning: 'No batch job has that id.' },
+  JOB_FINISHED: { status: 409, meaning: 'The batch job has already finished; there is nothing to cancel.' },
   BODY_TOO_LARGE: { status: 413, meaning: 'The body is larger than BODY_LIMIT_BYTES.' },
   URL_TOO_LONG: { status: 414, meaning: 'The URL or one of its path parameters is too long.' },
   HEADERS_TOO_LARGE: { status: 431, meaning: 'The request line or headers are larger than the server reads.' },
@@ -39,6 +41,10 @@ export const ERROR_CATALOG = {
   SHUTTING_DOWN: { status: 503, meaning: 'The server or the model is shutting down.' },
   MODEL_UNAVAILABLE: { status: 503, meaning: "The model's inference thread stopped and is restarting; retry shortly." },
   EVALUATION_DISABLED: { status: 503, meaning: 'Continued evaluation is off on this server (EVALUATION=off).' },
+  BATCH_UNAVAILABLE: {
+    status: 503,
+    meaning: 'Batch jobs cannot run on this server now: its BATCH_DIR is in use by another server process, or cannot be written.',
+  },
   STORE_UNAVAILABLE: { status: 503, meaning: 'The evaluation store did not commit the data; nothing was kept, retry.' },
   INTERNAL: { status: 500, meaning: 'An unexpected failure; the server logged it.' },
 } as const satisfies Record<string, CatalogEntry>;
