@@ -179,7 +179,8 @@ export class BatchJobs {
   /** Cancels a queued or running job; the record says so before the pool winds down. */
   async cancel(id: string): Promise<BatchJobStatus> {
     const record = await this.find(id);
-    if (FINISHED_STATES.includes(record.state)) throw new ServiceError('JOB_FINISHED', `batch job ${id} has already ${record.state === 'cancelled' ? 'been cancelled' : record.state}`);
+    if (FINISHED_STATES.includes(record.state))
+      throw new ServiceError('JOB_FINISHED', `batch job ${id} has already ${record.state === 'cancelled' ? 'been cancelled' : record.state}`);
     Object.assign(record, { state: 'cancelled', message: 'cancelled by a client', finished: now() });
     await saveRecord(this.root as string, record);
     if (this.running?.id === id) this.running.controller.abort();
@@ -291,7 +292,9 @@ export class BatchJobs {
       const message = error instanceof InputError || error instanceof ServiceError ? error.message : `the job could not run: ${(error as Error).message}`;
       if (!(error instanceof InputError || error instanceof ServiceError)) this.logger.error({ err: error, job: record.id }, 'batch job failed');
       if (record.state !== 'cancelled') Object.assign(record, { state: 'failed', message, finished: now() });
-      await saveRecord(root, record).catch((saveError: unknown) => this.logger.error({ err: saveError, job: record.id }, 'batch: the job record could not be written'));
+      await saveRecord(root, record).catch((saveError: unknown) =>
+        this.logger.error({ err: saveError, job: record.id }, 'batch: the job record could not be written'),
+      );
     }
   }
 }
