@@ -1,7 +1,9 @@
 /**
  * Writes the training data for train.py: augmented copies of the training
  * part, and the clean validation and held-out parts, all through the app's
- * preprocessing. Usage: tsx training/data/build.ts <out-dir> [copies]
+ * preprocessing; then the negatives (negatives.ts) in files of their own,
+ * from seeds of their own, so the digits' files stay as they were.
+ * Usage: tsx training/data/build.ts <out-dir> [copies]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +11,8 @@ import { writeSamples } from '../../tools/onnx/samples-file';
 import { augmentDigit } from './augment';
 import { asSamples, preprocessedPart } from './datasets';
 import { loadMnistDigits, mnistPackageVersion, PIXELS } from './mnist-source';
+import { NEGATIVE_COUNTS } from './negatives';
+import { writeNegatives } from './negatives/write';
 import { seededRandom } from './random';
 import { indicesSha256, SPLIT_METHOD, SPLIT_RECIPE, splitDigits } from './split';
 
@@ -78,6 +82,9 @@ async function main(): Promise<void> {
   };
   await writeFile(join(outDir, 'meta.json'), JSON.stringify(meta, null, 2));
   console.log(`wrote ${outDir}: ${copies} x ${split.train.length} training, ${split.validation.length} validation, ${split.heldout.length} held out`);
+
+  await writeNegatives(outDir);
+  console.log(`wrote ${outDir}/negatives*: ${NEGATIVE_COUNTS.train} training, ${NEGATIVE_COUNTS.validation} validation, ${NEGATIVE_COUNTS.heldout} held out`);
 }
 
 await main();
