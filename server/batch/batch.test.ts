@@ -138,6 +138,28 @@ describe('bad rows', () => {
     expect(readJob(join(dir, 'out')).counts).toMatchObject({ rows: 14, successful: 8, failed: 6 });
   });
 
+  it('a key repeated in another spelling (escapes) is the same key: refused after its first row, across chunks', async () => {
+    const dir = scratch();
+    const pixels = JSON.stringify(rowPixels(2));
+    const input = writeJsonl(join(dir, 'in.jsonl'), [
+      `{"key":"ab","pixels":${pixels}}`,
+      `{"key":"q\\"t","pixels":${pixels}}`,
+      `{"key": "a\\u0062", "pixels": ${pixels}}`,
+      `{"key":"q\\u0022t","pixels":${pixels}}`,
+      `{"key":"\\u00e9","pixels":${pixels}}`,
+      `{"key":"é","pixels":${pixels}}`,
+    ]);
+    const run = await predict(input, join(dir, 'out'), '--chunk-rows', '2', '--max-error-rate', '1');
+    expect(run.code, run.err).toBe(0);
+    const errors = outputRows(join(dir, 'out'), 'errors').sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    expect(errors.map((e) => [e.line, e.key, e.error?.message.match(/first seen on line (\d+)/)?.[1]])).toEqual([
+      [3, 'ab', '1'],
+      [4, 'q"t', '2'],
+      [6, 'é', '5'],
+    ]);
+    expect(outputRows(join(dir, 'out'), 'predictions').map((p) => p.key)).toEqual(['ab', 'q"t', 'é']);
+  });
+
   it('of a CSV: a value that is not a number, a wrong width, an image that is missing or outside the folder', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'three.png'), Buffer.from(digitPng(3), 'base64'));

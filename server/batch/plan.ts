@@ -13,9 +13,9 @@ import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { ModelEntry } from '../../src/core/manifest';
 import { CsvParser, type CsvRecord } from '../cli/csv';
-import { byteLines, type ByteLine } from './input/byte-lines';
+import { byteLines, lineText, rawLines, type ByteLine, type RawLine } from './input/byte-lines';
 import { csvKey, csvLayout, InputError } from './input/csv-layout';
-import { jsonlKey, type RowKey } from './input/keys';
+import { asciiKeyReader, jsonlKey, type RowKey } from './input/keys';
 import type { BatchJob, ChunkPlan, CsvLayout, InputFormat, JobSpec } from './job/spec';
 
 export { InputError };
@@ -67,7 +67,7 @@ class Chunker {
   }
 
   /** Ends the current chunk after `last` (a line with at least one row, or the last line). */
-  cut(last: ByteLine): void {
+  cut(last: { readonly line: number; readonly next: number }): void {
     if (!this.first || this.rows === 0) return;
     const { line, start } = this.first;
     this.chunks.push({ index: this.chunks.length, firstLine: line, lastLine: last.line, start, end: last.next, rows: this.rows, duplicates: this.duplicates });
@@ -78,11 +78,18 @@ class Chunker {
 }
 
 async function planJsonl(path: string, keyField: string, chunker: Chunker): Promise<void> {
-  let last: ByteLine | undefined;
-  for await (const line of byteLines(path, { start: 0, firstLine: 1 })) {
+  // Most lines start with a plain key: read from the bytes, the line is never decoded.
+  const plainKey = asciiKeyReader(keyField);
+  let last: RawLine | undefined;
+  for await (const line of rawLines(path, { start: 0, firstLine: 1 })) {
     last = line;
-    if (line.text.trim() === '') continue;
-    chunker.row(line.line, jsonlKey(line.text, keyField), line);
+    const key = plainKey(line.bytes);
+    if (key !== undefined) chunker.row(line.line, { present: true, key }, line);
+    else {
+      const text = lineText(line);
+      if (text.trim() === '') continue;
+      chunker.row(line.line, jsonlKey(text, keyField), line);
+    }
     if (chunker.full) chunker.cut(line);
   }
   if (last) chunker.cut(last);

@@ -11,6 +11,17 @@ import { createReadStream } from 'node:fs';
 /** Longest line read whole; a base64 PNG of a large drawing fits many times over. */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
+/** A line's bytes, undecoded: without its line break (nor a CR before it); a BOM at the file's start is still there. */
+export interface RawLine {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  readonly bytes: Buffer;
+  readonly tooLong: boolean;
+  /** Byte offset of the line's first byte, and of the byte after its line break (or the end). */
+  readonly start: number;
+  readonly next: number;
+}
+
 export interface ByteLine {
   /** 1-based line number in the file. */
   readonly line: number;
@@ -29,7 +40,20 @@ export interface ByteRange {
   readonly firstLine: number;
 }
 
+/** A raw line's text: its bytes as UTF-8, less the BOM of a file's first line. */
+export function lineText(raw: RawLine): string {
+  const text = raw.bytes.toString('utf8');
+  return raw.start === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export async function* byteLines(path: string, range: ByteRange, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<ByteLine> {
+  for await (const raw of rawLines(path, range, maxLineBytes)) {
+    yield { line: raw.line, text: lineText(raw), tooLong: raw.tooLong, start: raw.start, next: raw.next };
+  }
+}
+
+/** The lines of the range as bytes; a reader that needs only part of a line decodes only that. */
+export async function* rawLines(path: string, range: ByteRange, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<RawLine> {
   const { start, end, firstLine } = range;
   if (end !== undefined && end <= start) return;
   const stream = createReadStream(path, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1 << 20 });
@@ -39,12 +63,10 @@ export async function* byteLines(path: string, range: ByteRange, maxLineBytes = 
   let length = 0;
   let lineStart = start;
   let at = start;
-  const take = (next: number): ByteLine => {
+  const take = (next: number): RawLine => {
     let bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, kept);
     if (length <= maxLineBytes && bytes.at(-1) === 0x0d) bytes = bytes.subarray(0, -1);
-    let text = bytes.toString('utf8');
-    if (lineStart === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const out = { line, text, tooLong: length > maxLineBytes, start: lineStart, next };
+    const out = { line, bytes, tooLong: length > maxLineBytes, start: lineStart, next };
     line++;
     parts = [];
     kept = 0;

@@ -38,16 +38,21 @@ const fastPath = (field: string): RegExp => {
 /** The string literal starting at `open` (a quote), decoded; undefined when it does not end soon enough to be a key. */
 function stringAt(text: string, open: number): string | undefined {
   const limit = Math.min(text.length, open + 2 + MAX_KEY_LENGTH * 6);
+  let plain = true;
   for (let i = open + 1; i < limit; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x5c) i++;
-    else if (c === 0x22) {
+    if (c === 0x5c) {
+      plain = false;
+      i++;
+    } else if (c === 0x22) {
+      // Without escapes or control characters, a JSON string is its characters as they stand.
+      if (plain) return text.slice(open + 1, i);
       try {
         return JSON.parse(text.slice(open, i + 1)) as string;
       } catch {
         return undefined;
       }
-    }
+    } else if (c < 0x20) plain = false;
   }
   return undefined;
 }
@@ -75,4 +80,42 @@ export function jsonlKey(text: string, field: string, parsed?: unknown): RowKey 
   if (!isRecord(value) || !Object.hasOwn(value, field)) return ABSENT;
   const key = keyOf(value[field]);
   return key === undefined ? INVALID : { present: true, key };
+}
+
+const isJsonSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Past JSON whitespace; bounded, since reading past a line's end, even now and then, slows every read here. */
+function skipJsonSpace(bytes: Buffer, at: number): number {
+  while (at < bytes.length && isJsonSpace(bytes[at])) at++;
+  return at;
+}
+
+/**
+ * A reader of the key from a JSONL line's bytes, without decoding the line,
+ * for a line that starts the plain way: `{"<field>": "<key>"` with JSON
+ * whitespace, the key printable ASCII without escapes. It answers undefined
+ * for any other line (decode it and ask jsonlKey); when it answers, jsonlKey
+ * on the decoded line gives that same key.
+ */
+export function asciiKeyReader(field: string): (bytes: Buffer) => string | undefined {
+  const quoted = Buffer.from(JSON.stringify(field), 'utf8');
+  return (bytes) => {
+    let at = skipJsonSpace(bytes, 0);
+    if (bytes[at] !== 0x7b) return undefined;
+    at = skipJsonSpace(bytes, at + 1);
+    if (bytes.length - at < quoted.length || bytes.compare(quoted, 0, quoted.length, at, at + quoted.length) !== 0) return undefined;
+    at = skipJsonSpace(bytes, at + quoted.length);
+    if (bytes[at] !== 0x3a) return undefined;
+    at = skipJsonSpace(bytes, at + 1);
+    if (bytes[at] !== 0x22) return undefined;
+    const open = at;
+    const limit = Math.min(bytes.length, open + 2 + MAX_KEY_LENGTH);
+    for (at = open + 1; at < limit; at++) {
+      const c = bytes[at] as number;
+      if (c === 0x22) break;
+      if (c < 0x20 || c > 0x7e || c === 0x5c) return undefined;
+    }
+    if (at >= limit || at === open + 1) return undefined;
+    return bytes.toString('latin1', open + 1, at);
+  };
 }
