@@ -1,8 +1,10 @@
 /**
  * processChunk(job, chunkIndex, runtime): one chunk, start to commit. It
  * reads only the chunk's byte range, turns each row into the model's input
- * (or an error row), predicts in batches while the next batch is being read,
- * and commits its predictions and errors files atomically (chunk-files.ts).
+ * (or an error row), predicts in batches while the next batch is being read
+ * (the model holds the next batch while it runs one, so it never waits for
+ * this thread), and commits its predictions and errors files atomically
+ * (chunk-files.ts).
  * A chunk is all or nothing: stopped or failed, it leaves no output, and
  * doing it again gives the same rows. Used by the local pool's threads, and
  * by any worker that holds the plan (a queue's, later).
@@ -11,10 +13,10 @@ import type { Prediction } from '../../../src/core/api/predict';
 import { CsvParser, type CsvRecord } from '../../cli/csv';
 import { predictionsFrom } from '../../serving/inference/signatures';
 import type { ServingModel } from '../../serving/model';
-import { byteLines, MAX_LINE_BYTES } from '../input/byte-lines';
+import { byteLines, lineText, MAX_LINE_BYTES, rawLines } from '../input/byte-lines';
 import { csvKey } from '../input/csv-layout';
 import { jsonlKey } from '../input/keys';
-import { csvRow, jsonlRow, type RowOutcome } from '../input/rows';
+import { csvRow, jsonlRow, plainPixelsRow, type RowOutcome } from '../input/rows';
 import type { BatchJob, ChunkPlan, ChunkResult, CsvLayout } from '../job/spec';
 import { ChunkWriter } from './chunk-files';
 
@@ -38,22 +40,52 @@ export class ChunkAbandoned extends Error {
 
 interface Source {
   readonly line: number;
-  readonly key: string | undefined;
+  /** The row's key as the plan read it, for its error line; asked only when the row fails. */
+  readonly key: () => string | undefined;
   readonly outcome: () => Promise<RowOutcome>;
 }
 
+/** A row whose outcome is known once read (a class, so no closures are made for each of the many). */
+class PlainRow implements Source {
+  constructor(
+    readonly line: number,
+    private readonly row: RowOutcome & { readonly key: string },
+  ) {}
+
+  key(): string {
+    return this.row.key;
+  }
+
+  async outcome(): Promise<RowOutcome> {
+    return this.row;
+  }
+}
+
 async function* jsonlSources(job: BatchJob, chunk: ChunkPlan, model: ServingModel): AsyncGenerator<Source> {
-  for await (const { line, text, tooLong } of byteLines(job.input.path, { start: chunk.start, end: chunk.end, firstLine: chunk.firstLine })) {
+  for await (const raw of rawLines(job.input.path, { start: chunk.start, end: chunk.end, firstLine: chunk.firstLine })) {
+    const { line, tooLong } = raw;
+    // Most rows are plain pixels, read from the bytes; the rest are decoded and parsed.
+    const plain = tooLong ? undefined : plainPixelsRow(raw.bytes, line, model, job);
+    if (plain) {
+      yield new PlainRow(line, plain);
+      continue;
+    }
+    const text = lineText(raw);
     if (text.trim() === '') continue;
-    const found = jsonlKey(text, job.keyField);
-    const key = !job.keyed ? String(line) : found.present ? found.key : undefined;
+    const key = () => {
+      const found = jsonlKey(text, job.keyField);
+      return !job.keyed ? String(line) : found.present ? found.key : undefined;
+    };
     const outcome = tooLong
-      ? async (): Promise<RowOutcome> => ({
-          ok: false,
-          ...(key === undefined ? {} : { key }),
-          code: 'INVALID_REQUEST',
-          message: `the line is longer than ${MAX_LINE_BYTES} bytes`,
-        })
+      ? async (): Promise<RowOutcome> => {
+          const named = key();
+          return {
+            ok: false,
+            ...(named === undefined ? {} : { key: named }),
+            code: 'INVALID_REQUEST',
+            message: `the line is longer than ${MAX_LINE_BYTES} bytes`,
+          };
+        }
       : () => jsonlRow(text, line, model, job);
     yield { line, key, outcome };
   }
@@ -64,8 +96,11 @@ async function* csvSources(job: BatchJob, chunk: ChunkPlan, model: ServingModel)
   const parser = new CsvParser();
   const source = (record: CsvRecord): Source => {
     const line = chunk.firstLine + record.line - 1;
-    const found = csvKey(record, layout);
-    return { line, key: !job.keyed ? String(line) : found.present ? found.key : undefined, outcome: () => csvRow(record, line, model, job) };
+    const key = () => {
+      const found = csvKey(record, layout);
+      return !job.keyed ? String(line) : found.present ? found.key : undefined;
+    };
+    return { line, key, outcome: () => csvRow(record, line, model, job) };
   };
   for await (const { text } of byteLines(job.input.path, { start: chunk.start, end: chunk.end, firstLine: chunk.firstLine })) {
     for (const record of parser.push(`${text}\n`)) yield source(record);
@@ -75,6 +110,18 @@ async function* csvSources(job: BatchJob, chunk: ChunkPlan, model: ServingModel)
 
 const errorLine = (line: number, key: string | undefined, code: string, message: string) =>
   `${JSON.stringify(key === undefined ? { line, error: { code, message } } : { line, key, error: { code, message } })}\n`;
+
+/** Rows read between turns of the event loop, so the model's answers are taken (and its next batch given) without delay. */
+const ROWS_PER_TURN = 32;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Prediction lines as `JSON.stringify({ ...prediction, model, model_version })` writes them, without copying each prediction. */
+function predictionLines(predictions: readonly Prediction[], tag: { readonly model: string; readonly model_version: string }): string {
+  const suffix = `,"model":${JSON.stringify(tag.model)},"model_version":${JSON.stringify(tag.model_version)}}\n`;
+  let lines = '';
+  for (const prediction of predictions) lines += JSON.stringify(prediction).slice(0, -1) + suffix;
+  return lines;
+}
 
 export async function processChunk(job: BatchJob, chunkIndex: number, runtime: ChunkRuntime): Promise<ChunkResult> {
   const chunk = job.chunks[chunkIndex];
@@ -90,9 +137,17 @@ export async function processChunk(job: BatchJob, chunkIndex: number, runtime: C
   let errors = '';
   let keys: string[] = [];
   let inputs: Float32Array[] = [];
-  let inFlight: Promise<void> | undefined;
+  /** Batches handed to the model and not yet written, oldest first. */
+  const inModel: Promise<void>[] = [];
+  /** The writes, in batch order. */
+  let writes: Promise<void> = Promise.resolve();
 
-  /** Runs the batch gathered so far; its predictions are written when it returns, while the next batch is read. */
+  /**
+   * Hands the batch gathered so far to the model and goes on reading. The
+   * model holds at most two of a chunk's batches, one running and the next
+   * waiting behind it, so it never waits for this thread to write a batch
+   * or read the next; each batch's predictions are written when it returns.
+   */
   const flush = async () => {
     const batchKeys = keys;
     const input = new Float32Array(batchKeys.length * model.rowSize);
@@ -101,19 +156,21 @@ export async function processChunk(job: BatchJob, chunkIndex: number, runtime: C
     keys = [];
     inputs = [];
     errors = '';
-    await inFlight;
+    while (inModel.length >= 2) await inModel.shift();
     if (runtime.stopped?.()) throw new ChunkAbandoned(`chunk ${chunkIndex} was stopped`);
     const run = batchKeys.length === 0 ? Promise.resolve(new Float32Array(0)) : model.infer(input, batchKeys.length, INFER_TIMEOUT_MS);
-    inFlight = run.then(async (logits) => {
-      const predictions = predictionsFrom(batchKeys, logits, model, job.spec.signature)
-        .map((p: Prediction) => `${JSON.stringify({ ...p, ...tag })}\n`)
-        .join('');
-      await writer.write(predictions, batchErrors);
-      successful += batchKeys.length;
-      runtime.onRows?.(successful + failed, failed);
+    const written = run.then((logits) => {
+      const predictions = predictionLines(predictionsFrom(batchKeys, logits, model, job.spec.signature), tag);
+      writes = writes.then(async () => {
+        await writer.write(predictions, batchErrors);
+        successful += batchKeys.length;
+        runtime.onRows?.(successful + failed, failed);
+      });
+      return writes;
     });
-    // Awaited by the next flush; marked handled now so a failure meanwhile is not an unhandled rejection.
-    inFlight.catch(() => undefined);
+    // Awaited later; marked handled now so a failure meanwhile is not an unhandled rejection.
+    written.catch(() => undefined);
+    inModel.push(written);
   };
 
   try {
@@ -130,17 +187,20 @@ export async function processChunk(job: BatchJob, chunkIndex: number, runtime: C
         inputs.push(outcome.input);
       } else {
         failed++;
-        errors += errorLine(source.line, outcome.key ?? source.key, outcome.code, outcome.message);
+        errors += errorLine(source.line, outcome.key ?? source.key(), outcome.code, outcome.message);
       }
       if (rows % BATCH_ROWS === 0) await flush();
+      else if (rows % ROWS_PER_TURN === 0) await nextTurn();
     }
     await flush();
-    await inFlight;
+    await Promise.all(inModel);
+    await writes;
     if (rows !== chunk.rows) throw new Error(`chunk ${chunkIndex} has ${rows} rows where the plan found ${chunk.rows}: the input changed since it was planned`);
     await writer.commit();
   } catch (error) {
-    // The batch in flight may still be writing: let it end before the files go.
-    await inFlight?.catch(() => undefined);
+    // Batches in flight may still be writing: let them end before the files go.
+    await Promise.allSettled(inModel);
+    await writes.catch(() => undefined);
     await writer.abandon();
     throw error;
   }

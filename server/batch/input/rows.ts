@@ -16,6 +16,7 @@ import type { ServingModel } from '../../serving/model';
 import type { BatchJob, CsvLayout } from '../job/spec';
 import { csvKey } from './csv-layout';
 import { jsonlKey, keyProblem, type RowKey } from './keys';
+import { pixelsRow } from './pixel-rows';
 
 export type RowOutcome =
   | { readonly ok: true; readonly key: string; readonly input: Float32Array }
@@ -53,6 +54,16 @@ function rowKey(found: RowKey, line: number, job: BatchJob): { key: string } | {
   if (!job.keyed) return { key: String(line) };
   if (!found.present) return { problem: `the row has no "${job.keyField}"; in an input with keys every row needs one (--key-field names another field)` };
   return found.key === undefined ? { problem: keyProblem(job.keyField) } : { key: found.key };
+}
+
+/**
+ * A JSONL row of plain pixels, read from the line's bytes (pixel-rows.ts):
+ * the outcome `jsonlRow` gives on the decoded line, without decoding it; undefined
+ * for any other row, which then goes to `jsonlRow`.
+ */
+export function plainPixelsRow(bytes: Buffer, line: number, model: ServingModel, job: BatchJob): Extract<RowOutcome, { ok: true }> | undefined {
+  const direct = pixelsRow(bytes, job.keyed ? job.keyField : undefined, model.rowSize);
+  return direct && { ok: true, key: direct.key ?? String(line), input: direct.input };
 }
 
 export async function jsonlRow(text: string, line: number, model: ServingModel, job: BatchJob): Promise<RowOutcome> {
