@@ -5,7 +5,7 @@
  * rows around them are predicted as usual, a job with too many bad rows stops
  * early, and each mistake of the user is a clear message with its exit code.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outputRows, pixelColumns, readJob, rowPixels, scratch, writeCsv, writeJsonl, digitPng } from '../../test/batch/inputs';
@@ -48,6 +48,16 @@ describe('batch predict gives the model its own labels', () => {
     const scored = byKey(outputRows(join(dir, 'logits'), 'predictions'));
     expect(scored.get('p7')?.logits).toHaveLength(10);
     expect(scored.get('p7')?.label).toBe(expected[7]);
+    // Each line is the prediction's compact JSON, its fields in this order.
+    for (const [out, values] of [
+      ['out', 'probabilities'],
+      ['logits', 'logits'],
+    ] as const) {
+      const line = readFileSync(join(dir, out, 'predictions-00000.jsonl'), 'utf8').split('\n')[0] as string;
+      const row = JSON.parse(line) as Record<string, unknown>;
+      expect(Object.keys(row)).toEqual(['key', 'label', values, 'model', 'model_version']);
+      expect(line).toBe(JSON.stringify(row));
+    }
   });
 
   it('on CSV rows of pixel columns and of image paths, keyed or by line number', async () => {
