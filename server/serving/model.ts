@@ -59,7 +59,7 @@ export interface LoadOptions {
 
 const loadFailed = (message: string) => new ServiceError('MODEL_LOAD_FAILED', message);
 
-function checkTensors(kind: 'input' | 'output', expected: readonly TensorSpec[], actual: readonly TensorMetadata[], where: string): void {
+export function checkTensors(kind: 'input' | 'output', expected: readonly TensorSpec[], actual: readonly TensorMetadata[], where: string): void {
   const names = actual.map((t) => t.name);
   if (expected.length !== actual.length || expected.some((e, i) => e.name !== names[i])) {
     throw loadFailed(`${where}: the model's ${kind}s are [${names.join(', ')}], the manifest says [${expected.map((e) => e.name).join(', ')}]`);
@@ -74,8 +74,8 @@ function checkTensors(kind: 'input' | 'output', expected: readonly TensorSpec[],
   });
 }
 
-/** Reads, verifies, loads and warms up one model version; any problem is MODEL_LOAD_FAILED. */
-export async function loadModel(registryDir: string, entry: ModelEntry, options: LoadOptions): Promise<ServingModel> {
+/** The model file's bytes, checked against the manifest's size and sha256; any problem is MODEL_LOAD_FAILED. */
+export async function verifiedBytes(registryDir: string, entry: ModelEntry): Promise<Buffer> {
   const where = `${entry.name} v${entry.version}`;
   const path = join(registryDir, entry.file);
   const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
@@ -84,11 +84,22 @@ export async function loadModel(registryDir: string, entry: ModelEntry, options:
   if (bytes.byteLength !== entry.bytes) throw loadFailed(`${where}: ${path} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}`);
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== entry.sha256) throw loadFailed(`${where}: sha256 of ${path} is ${digest}, the manifest says ${entry.sha256}`);
+  return bytes;
+}
 
+/** The tensors a model version is served by, and one row's shape and size. */
+export function servedTensors(entry: ModelEntry): { input: TensorSpec; output: TensorSpec; rowDims: number[]; rowSize: number } {
   const input = entry.inputs[0] as TensorSpec;
   const output = entry.outputs[0] as TensorSpec;
   const rowDims = input.shape.slice(1);
-  const rowSize = rowDims.reduce((a, b) => a * b, 1);
+  return { input, output, rowDims, rowSize: rowDims.reduce((a, b) => a * b, 1) };
+}
+
+/** Reads, verifies, loads and warms up one model version; any problem is MODEL_LOAD_FAILED. */
+export async function loadModel(registryDir: string, entry: ModelEntry, options: LoadOptions): Promise<ServingModel> {
+  const where = `${entry.name} v${entry.version}`;
+  const bytes = await verifiedBytes(registryDir, entry);
+  const { input, output, rowDims, rowSize } = servedTensors(entry);
   const { maxBatchSize, maxQueueRows } = options.batching;
 
   // Every thread, the first and each restarted one, is checked and warmed up before it serves.

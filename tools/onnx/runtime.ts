@@ -10,6 +10,20 @@ import type * as Ort from 'onnxruntime-node';
 export type Session = Ort.InferenceSession;
 export type SessionOptions = Ort.InferenceSession.SessionOptions;
 
+/** A session's input or output, as onnxruntime describes it. */
+export interface TensorMetadata {
+  readonly name: string;
+  readonly isTensor: boolean;
+  readonly type?: string;
+  readonly shape?: readonly (number | string)[];
+}
+
+/** A session's inputs and outputs (onnxruntime-node has them, its typings do not yet). */
+export function tensorMetadata(session: Session): { inputs: TensorMetadata[]; outputs: TensorMetadata[] } {
+  const meta = session as unknown as { inputMetadata: TensorMetadata[]; outputMetadata: TensorMetadata[] };
+  return { inputs: meta.inputMetadata, outputs: meta.outputMetadata };
+}
+
 // Loaded on first use: the server's main thread imports the options below but
 // runs no session, so it never loads the native runtime.
 let loading: Promise<typeof Ort> | undefined;

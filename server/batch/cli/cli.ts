@@ -5,15 +5,15 @@
  * rows), 2 and the usage for a bad command line, 130 when interrupted. The
  * job's summary (job.json's counts and status) goes to stdout as JSON.
  * With --log the evaluation store is opened first: one that cannot be opened
- * fails the command (exit 1) before any work.
+ * fails the command (exit 1) before any work. The queue, the worker and the
+ * store are imported only when asked for: a local job starts sooner, and
+ * ioredis (which slows string scanning in the process that loads it) stays out.
  */
 import { isParseArgsError } from './parse-args-error';
 import type { Io } from '../../cli/io';
 import { loadConfig } from '../../config';
 import { runJob } from '../coordinator';
-import { ChunkLog } from '../log/chunk-log';
-import { QueueRunner } from '../queue/queue-runner';
-import { runWorker } from '../queue/worker';
+import type { ChunkLog } from '../log/chunk-log';
 import { progressReporter } from './progress';
 import type { JobSpec } from '../job/spec';
 import { parsePredict, parseWorker, USAGE, UsageError } from './usage';
@@ -34,12 +34,13 @@ export async function runBatchCli(argv: readonly string[], io: CliIo, signal?: A
   try {
     if (command === 'worker') {
       const { queue, concurrency } = parseWorker(args);
+      const { runWorker } = await import('../queue/worker');
       await runWorker({ url: queue, concurrency, env: io.env, log: io.err }, signal);
       return signal?.aborted ? 130 : 0;
     }
     if (command !== 'predict') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
     const { spec, workers, maxErrorRate, queue, log } = parsePredict(args, io.env);
-    const chunkLog = log ? await ChunkLog.open(loadConfig(io.env).evaluation.store, spec.registry) : undefined;
+    const chunkLog = log ? await (await import('../log/chunk-log')).ChunkLog.open(loadConfig(io.env).evaluation.store, spec.registry) : undefined;
     try {
       return await predict(io, spec, { workers, maxErrorRate, queue, chunkLog }, signal);
     } finally {
@@ -74,7 +75,7 @@ async function predict(
       );
     },
     onProgress: (p) => progress.update(p),
-    ...(queue ? { runner: (job, onEvent) => QueueRunner.open(job, queue, onEvent) } : {}),
+    ...(queue ? { runner: async (job, onEvent) => (await import('../queue/queue-runner')).QueueRunner.open(job, queue, onEvent) } : {}),
     ...(chunkLog ? { log: async (job, index) => void (await chunkLog.logChunk(job, index)) } : {}),
   });
   progress.end();

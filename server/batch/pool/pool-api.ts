@@ -4,7 +4,7 @@ import type { BatchJob, ChunkResult } from '../job/spec';
 export type PoolApi = {
   /**
    * Loads the job's model version (verified and warmed up) into this thread. `stop` is shared: 1 abandons running chunks.
-   * `background`: the thread (and the session thread it starts) runs at the lowest priority, below online serving.
+   * `background`: the thread, its session's computing included, runs at the lowest priority, below online serving.
    */
   open(params: { readonly job: BatchJob; readonly stop: SharedArrayBuffer; readonly background: boolean }): void;
   /** Processes and commits one chunk; rejects (ChunkAbandoned) when stopped first. */

@@ -1,12 +1,13 @@
 /**
- * A batch pool thread: one model version loaded through the serving core
- * (verified against the manifest, its onnxruntime session in a thread of its
- * own, warmed up), and whole chunks processed here, parsing and PNG decoding
- * included, so the coordinator's thread only hands out chunk numbers.
+ * A batch pool thread: one model version loaded through the serving core's
+ * checks (verified against the manifest, warmed up), its onnxruntime session
+ * on this very thread, and whole chunks processed here, parsing and PNG
+ * decoding included, so the coordinator's thread only hands out chunk numbers.
  */
 import { parentPort } from 'node:worker_threads';
 import { serveRpc } from '../../../src/core/rpc/server';
-import { loadModel, type ServingModel } from '../../serving/model';
+import type { ServingModel } from '../../serving/model';
+import { loadModelInThread } from '../../serving/model-in-thread';
 import { BATCH_ROWS, processChunk } from '../chunk/process-chunk';
 import type { BatchJob } from '../job/spec';
 import { lowerThreadPriority } from '../../threads/priority';
@@ -23,15 +24,9 @@ const progress = (event: PoolEvent) => port.postMessage({ event });
 const listener = serveRpc<PoolApi, PoolEvent>(
   {
     async open({ job, stop, background }) {
-      // Before the model loads: its session thread inherits the priority.
       if (background) lowerThreadPriority();
-      const model = await loadModel(job.spec.registry, job.entry, {
-        // One session per pool thread, one core each: the pool's size is the parallelism.
-        intraOpThreads: 1,
-        intraOpSpinning: false,
-        // Each call is one whole batch already; nothing to merge.
-        batching: { enabled: false, maxBatchSize: BATCH_ROWS, maxQueueDelayMs: 0, maxQueueRows: BATCH_ROWS * 4 },
-      });
+      // One session per pool thread, on this thread, one core each: the pool's size is the parallelism.
+      const model = await loadModelInThread(job.spec.registry, job.entry, [1, BATCH_ROWS]);
       state = { job, model, stop: new Int32Array(stop) };
     },
     async process({ chunk }) {

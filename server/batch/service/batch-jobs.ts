@@ -21,12 +21,12 @@ import type { z } from 'zod';
 import { lockDirectory, StoreLockedError } from '../../db/dir-lock';
 import { DEFAULT_QUEUED_CHUNKS } from '../cli/usage';
 import { runJob, type Progress } from '../coordinator';
-import { predictionsFile, errorsFile } from '../job/spec';
+import { predictionsFile, errorsFile, type BatchJob } from '../job/spec';
 import { resolveModel } from '../job/prepare';
 import type { ChunkLog } from '../log/chunk-log';
 import { formatOf, InputError } from '../plan';
 import { LocalPool } from '../pool/pool';
-import { QueueRunner } from '../queue/queue-runner';
+import type { PoolEvent } from '../pool/pool-api';
 import { JOBS_DIR, loadRecords, makeJobFolder, outputFolder, saveRecord, type JobRecord } from './job-records';
 
 export interface BatchJobsSettings {
@@ -46,6 +46,14 @@ export interface JobInput {
 }
 
 const now = () => new Date().toISOString();
+
+/**
+ * The queue's runner, loaded only when a job runs on it: ioredis, once loaded, makes string scanning
+ * several times slower in the whole process (its VerbatimString subclasses String), and the server
+ * parses every request's JSON.
+ */
+const openQueue = async (job: BatchJob, url: string, onEvent: (event: PoolEvent) => void) =>
+  (await import('../queue/queue-runner')).QueueRunner.open(job, url, onEvent);
 const invalid = (message: string) => new ServiceError('INVALID_REQUEST', message);
 
 interface RunningJob {
@@ -273,7 +281,7 @@ export class BatchJobs {
           signal: running.controller.signal,
           onProgress: (progress) => (running.progress = progress),
           runner: (job, onEvent) =>
-            settings.queueUrl ? QueueRunner.open(job, settings.queueUrl, onEvent) : LocalPool.open(job, settings.workers, onEvent, { background: true }),
+            settings.queueUrl ? openQueue(job, settings.queueUrl, onEvent) : LocalPool.open(job, settings.workers, onEvent, { background: true }),
           ...(record.log && chunkLog ? { log: async (job, index) => void (await chunkLog.logChunk(job, index, record.id)) } : {}),
         },
       );

@@ -1,12 +1,7 @@
 /** What an inference thread offers the event loop, over the worker RPC bridge (src/core/rpc). */
-import type { SessionOptions } from '../../../tools/onnx/runtime';
+import type { SessionOptions, TensorMetadata } from '../../../tools/onnx/runtime';
 
-export interface TensorMetadata {
-  readonly name: string;
-  readonly isTensor: boolean;
-  readonly type?: string;
-  readonly shape?: readonly (number | string)[];
-}
+export type { TensorMetadata };
 
 export type SessionApi = {
   /** Opens the session on the model's bytes; answers with its tensors. */

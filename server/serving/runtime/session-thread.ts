@@ -5,8 +5,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { serveRpc, Transfer } from '../../../src/core/rpc/server';
-import { createSession, runFloat32, type Session } from '../../../tools/onnx/runtime';
-import type { SessionApi, TensorMetadata } from './session-api';
+import { createSession, runFloat32, tensorMetadata, type Session } from '../../../tools/onnx/runtime';
+import type { SessionApi } from './session-api';
 
 const port = parentPort;
 if (!port) throw new Error('session-thread must run as a worker thread');
@@ -17,8 +17,7 @@ const listener = serveRpc<SessionApi>(
   {
     async load({ bytes, options }) {
       session = await createSession(bytes, options);
-      const meta = session as unknown as { inputMetadata: TensorMetadata[]; outputMetadata: TensorMetadata[] };
-      return { inputs: meta.inputMetadata, outputs: meta.outputMetadata };
+      return tensorMetadata(session);
     },
     async run({ input, output, data, dims }) {
       if (!session) throw new Error('no session loaded');
