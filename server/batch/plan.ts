@@ -4,7 +4,9 @@
  * offsets (so a chunk reads only its own bytes, in any process), and finds
  * repeated keys across the whole input: a key seen on an earlier row makes
  * every later row with it an error row, never a second prediction. Memory
- * stays flat in the input size except for the keys seen, one Map entry each.
+ * stays flat in the input size except for the keys seen, a 64-bit
+ * fingerprint each; an input with repeated keys is read a second time to
+ * decide on them exactly (input/key-set.ts).
  *
  * CSV chunks start on a record boundary, and each chunk is parsed by a parser
  * of its own, in the plan as in `processChunk`, so both see the same records.
@@ -15,6 +17,7 @@ import type { ModelEntry } from '../../src/core/manifest';
 import { CsvParser, type CsvRecord } from '../cli/csv';
 import { byteLines, lineText, rawLines, type ByteLine, type RawLine } from './input/byte-lines';
 import { csvKey, csvLayout, InputError } from './input/csv-layout';
+import { FingerprintSet, isSuspect } from './input/key-set';
 import { asciiKeyReader, jsonlKey, type RowKey } from './input/keys';
 import type { BatchJob, ChunkPlan, CsvLayout, InputFormat, JobSpec } from './job/spec';
 
@@ -37,9 +40,15 @@ export async function inputStats(path: string): Promise<{ bytes: number; mtimeMs
   return { bytes: stats.size, mtimeMs: stats.mtimeMs };
 }
 
-/** Collects rows into chunks and keys into the set of keys seen. */
+/**
+ * Collects rows into chunks, and keys: without `suspects` (the first pass),
+ * their fingerprints; with them (the second pass, only when the first found
+ * a fingerprint twice), the suspect keys themselves, exactly, to find the
+ * repeated ones (key-set.ts).
+ */
 class Chunker {
   readonly chunks: ChunkPlan[] = [];
+  readonly fingerprints = new FingerprintSet();
   private readonly seen = new Map<string, number>();
   private duplicates: [number, number][] = [];
   private rows = 0;
@@ -47,7 +56,10 @@ class Chunker {
   keyed = false;
   total = 0;
 
-  constructor(private readonly chunkRows: number) {}
+  constructor(
+    private readonly chunkRows: number,
+    private readonly suspects?: ReadonlySet<string>,
+  ) {}
 
   get full(): boolean {
     return this.rows >= this.chunkRows;
@@ -61,6 +73,11 @@ class Chunker {
     if (!key.present) return;
     this.keyed = true;
     if (key.key === undefined) return;
+    if (!this.suspects) {
+      this.fingerprints.add(key.key, line);
+      return;
+    }
+    if (!isSuspect(this.suspects, key.key)) return;
     const earlier = this.seen.get(key.key);
     if (earlier === undefined) this.seen.set(key.key, line);
     else this.duplicates.push([line, earlier]);
@@ -138,11 +155,21 @@ export async function plan(spec: JobSpec, entry: ModelEntry): Promise<BatchJob> 
   const path = resolve(spec.input);
   const format = formatOf(path);
   const stats = await inputStats(path);
-  const chunker = new Chunker(spec.chunkRows);
   const keyField = spec.keyField ?? 'key';
   const rowSize = (entry.inputs[0]?.shape ?? []).slice(1).reduce((a, b) => a * b, 1);
-  const csv = format === 'csv' ? await planCsv(path, spec.keyField, rowSize, chunker) : undefined;
-  if (format === 'jsonl') await planJsonl(path, keyField, chunker);
+  const pass = async (chunker: Chunker) => {
+    const layout = format === 'csv' ? await planCsv(path, spec.keyField, rowSize, chunker) : undefined;
+    if (format === 'jsonl') await planJsonl(path, keyField, chunker);
+    return layout;
+  };
+  let chunker = new Chunker(spec.chunkRows);
+  let csv = await pass(chunker);
+  // A fingerprint seen twice: the same pass again, deciding exactly on the suspect keys.
+  const { suspects } = chunker.fingerprints;
+  if (suspects.size > 0) {
+    chunker = new Chunker(spec.chunkRows, suspects);
+    csv = await pass(chunker);
+  }
   if (chunker.total === 0) throw new InputError(`${path}: the input has no rows`);
   if (format === 'jsonl' && spec.keyField !== undefined && !chunker.keyed)
     throw new InputError(`--key-field: no row of ${path} has a field "${spec.keyField}"`);

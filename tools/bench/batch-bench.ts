@@ -9,7 +9,10 @@
  *  (c) the command's peak RSS on 20,000 and 200,000 rows: flat in the input;
  *  (d) the same inputs through a BullMQ queue with two worker processes on
  *      this machine, against (b), and what a chunk costs on the queue and in
- *      the pool (batch/queue.ts).
+ *      the pool (batch/queue.ts);
+ *  (e) online :predict latency at concurrency 16 while a job over the
+ *      200,000 rows runs through the server's API, against none
+ *      (batch/online-latency.ts).
  * Each part's measurement lives in a module of batch/; this file runs them in
  * order on inputs written once, and prints the figures beside their targets.
  * BENCH_ROWS scales (b); BATCH_WORKERS sets the pool size (default: the
@@ -20,13 +23,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { marginalRowsPerSecond, predict, rowsPerSecond, type CommandRun } from './batch/command';
 import { writeInput } from './batch/inputs';
+import { onlineLatencyUnderJob, printOnlineLatency } from './batch/online-latency';
 import { measureQueue, printQueue } from './batch/queue';
 import { rawRowsPerSecond } from './batch/raw';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 200_000);
 const SMALL_ROWS = Math.round(ROWS / 10);
 const WORKERS = Number(process.env['BATCH_WORKERS'] ?? availableParallelism());
-const PARTS = new Set((process.env['BENCH_PARTS'] || 'abcd').toLowerCase());
+const PARTS = new Set((process.env['BENCH_PARTS'] || 'abcde').toLowerCase());
 const BATCH = 256;
 const RAW_SECONDS = 8;
 const TARGET = 0.8;
@@ -64,9 +68,9 @@ try {
     raw = await rawRowsPerSecond(WORKERS, BATCH, RAW_SECONDS);
     console.log(`(a) raw onnxruntime-node, ${WORKERS} intra-op threads:  ${fmt(raw)} rows/s (compute only)`);
   }
+  const large = await writeInput(join(dir, 'large.jsonl'), ROWS);
   if (PARTS.has('b') || PARTS.has('c') || PARTS.has('d')) {
     const small = await writeInput(join(dir, 'small.jsonl'), SMALL_ROWS);
-    const large = await writeInput(join(dir, 'large.jsonl'), ROWS);
     const pool = ['--workers', String(WORKERS)];
     const smallRun = await predict(small, join(dir, 'pool-small'), pool);
     const largeRun = await predict(large, join(dir, 'pool-large'), pool);
@@ -76,6 +80,7 @@ try {
     if (PARTS.has('c')) printMemory(smallRun, largeRun);
     if (PARTS.has('d')) printQueue(await measureQueue(dir, small, large, WORKERS), { small: smallRun, large: largeRun }, WORKERS);
   }
+  if (PARTS.has('e')) printOnlineLatency(await onlineLatencyUnderJob(dir, large.path));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

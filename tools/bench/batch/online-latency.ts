@@ -17,7 +17,6 @@ const TOKEN = 'bench-batch-admin-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
-export const ONLINE_JOB_ROWS = 150_000;
 
 interface JobCounts {
   readonly state: string;
@@ -39,7 +38,7 @@ async function counts(base: string, id: string): Promise<JobCounts> {
 
 const done = (c: JobCounts) => c.successful + c.failed;
 
-/** `input` (a JSONL file of ONLINE_JOB_ROWS keyed rows) must be in `dir`, which becomes the server's BATCH_DIR. */
+/** `input`, a JSONL file of keyed rows (enough to outlast the measurement), must be in `dir`, which becomes the server's BATCH_DIR. */
 export async function onlineLatencyUnderJob(dir: string, input: string): Promise<OnlineLatency> {
   const generator = await chooseLoadGenerator();
   const { base, child } = await spawnServer({ ADMIN_TOKEN: TOKEN, BATCH_DIR: dir });
