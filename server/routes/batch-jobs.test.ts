@@ -239,6 +239,12 @@ describe('batch jobs across a server restart', () => {
     const output = join(dir, 'jobs', running, 'output');
     const until = Date.now() + 60_000;
     while (!existsSync(join(output, 'predictions-00002.jsonl')) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    // Progress while it runs: the rows of the committed chunks at least, not all of them.
+    const midway = await jobStatus(first.app, running);
+    expect(midway).toMatchObject({ state: 'running', total: 600, finished: null });
+    expect(midway.successful + midway.failed).toBeGreaterThanOrEqual(60);
+    expect(midway.successful + midway.failed).toBeLessThan(600);
+    expect((await jobStatus(first.app, queued)).state).toBe('queued');
     await first.app.close();
     expect(readdirSync(output).filter((n) => n.startsWith('predictions-')).length).toBeLessThan(30);
 
