@@ -45,20 +45,21 @@ function modelOf(registry: ModelRegistry, request: FastifyRequest): ServingModel
 }
 
 /**
- * How long a request may wait, unread, for room in the queue before it is
- * refused. Waiting costs nothing (its body stays in the socket, held back by
- * TCP), keeps the queue fed as it drains, and spares the server a storm of
- * refusals from clients that retry at once: each connection is refused at
- * most once a second. A full default queue (2048 rows) drains in about a
- * third of that.
- */
-const ADMISSION_WAIT_MS = 1000;
-/**
  * A request let in stops counting against the room after this long even if
  * its body has not been parsed yet, so slow or stalled uploads cannot hold
  * the gate shut (the HTTP request timeout ends them later).
  */
 const ADMISSION_HOLD_MS = 1000;
+/**
+ * How long a request may wait, unread, for room in the queue before it is
+ * refused. Waiting costs nothing (its body stays in the socket, held back by
+ * TCP), keeps the queue fed as it drains, and spares the server a storm of
+ * refusals from clients that retry at once. Half again as long as a hold: a
+ * request that arrives behind stalled uploads outlives their places, even
+ * when a loaded machine lets them in late. A full default queue (2048 rows)
+ * drains in about a third of a second.
+ */
+const ADMISSION_WAIT_MS = 1500;
 /** How often waiting requests look for room. */
 const POLL_MS = 2;
 
