@@ -36,11 +36,13 @@ function parsed<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return result.data;
 }
 
+const tooLarge = (limitBytes: number) => new ServiceError('BODY_TOO_LARGE', `the uploaded file is larger than BATCH_UPLOAD_LIMIT_BYTES (${limitBytes} bytes)`);
+
 /** @fastify/multipart's errors, in the catalog's terms. */
 function uploadError(error: FastifyError, limitBytes: number): ServiceError | undefined {
   switch (error.code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return new ServiceError('BODY_TOO_LARGE', `the uploaded file is larger than BATCH_UPLOAD_LIMIT_BYTES (${limitBytes} bytes)`);
+      return tooLarge(limitBytes);
     case 'FST_FILES_LIMIT':
       return new ServiceError('INVALID_REQUEST', 'upload one file (the "input" part), not several');
     case 'FST_FIELDS_LIMIT':
@@ -77,10 +79,10 @@ export const batchJobRoutes: FastifyPluginAsyncZod<RouteOptions & { readonly job
           part.file.resume();
           throw new ServiceError('INVALID_REQUEST', `upload the file as the one part named "input" (got a file part named ${JSON.stringify(part.fieldname)})`);
         }
-        const format = jobs.formatOf(part.filename, 'input');
+        const format = jobs.checkFormat(part.filename, 'input');
         const path = join(folder, `${UPLOAD_NAME}.${format}`);
         await pipeline(part.file, createWriteStream(path));
-        if (part.file.truncated) throw uploadError({ code: 'FST_REQ_FILE_TOO_LARGE' } as FastifyError, limitBytes);
+        if (part.file.truncated) throw tooLarge(limitBytes);
         input = { path, shown: part.filename };
       }
       if (!input) throw new ServiceError('INVALID_REQUEST', 'input: a multipart request must carry the file as a part named "input"');

@@ -80,10 +80,14 @@ export class BatchJobs {
 
   /** Resumes the jobs a previous server left unfinished, if BATCH_DIR holds any. */
   async start(): Promise<void> {
-    const jobs = await readdir(join(this.settings.dir, JOBS_DIR)).catch(() => []);
-    if (jobs.length === 0) return;
+    if (!(await this.hasJobs())) return;
     // The server serves without its batch jobs rather than not at all; the batch routes say why.
     await this.folder().catch((error: unknown) => this.logger.warn({ err: error }, 'batch: the unfinished jobs cannot resume'));
+  }
+
+  /** Whether BATCH_DIR holds any job (without taking it). */
+  private async hasJobs(): Promise<boolean> {
+    return (await readdir(join(this.settings.dir, JOBS_DIR)).catch(() => [])).length > 0;
   }
 
   /** BATCH_DIR, locked and loaded; made on first use. */
@@ -123,7 +127,7 @@ export class BatchJobs {
     });
     if (!real.startsWith(root + sep)) throw invalid(`input: ${JSON.stringify(input)} is outside BATCH_DIR; name a file under it`);
     if (!(await stat(real)).isFile()) throw invalid(`input: ${JSON.stringify(input)} is not a file`);
-    this.formatOf(real, 'input');
+    this.checkFormat(real, 'input');
     return { path: real, shown: relative(root, real) };
   }
 
@@ -135,7 +139,7 @@ export class BatchJobs {
   }
 
   /** Checks an upload's file name: its extension decides the format. */
-  formatOf(name: string, field: string): string {
+  checkFormat(name: string, field: string): string {
     try {
       return formatOf(name);
     } catch {
@@ -179,7 +183,7 @@ export class BatchJobs {
 
   /** Newest first. */
   async list(): Promise<BatchJobStatus[]> {
-    if (this.root === undefined && (await readdir(join(this.settings.dir, JOBS_DIR)).catch(() => [])).length === 0) return [];
+    if (this.root === undefined && !(await this.hasJobs())) return [];
     await this.folder();
     return [...this.records.values()].reverse().map((record) => this.statusOf(record));
   }
