@@ -2,12 +2,12 @@
  * processChunk(job, chunkIndex, runtime): one chunk, start to commit. It
  * reads only the chunk's byte range, turns each row into the model's input
  * (or an error row), predicts in batches while the next batch is being read
- * (the model holds the next batch while it runs one, so it never waits for
- * this thread), and commits its predictions and errors files atomically
- * (chunk-files.ts).
+ * (a model in a thread of its own, as a queue worker's is, holds the next
+ * batch while it runs one, so it never waits for this thread), and commits
+ * its predictions and errors files atomically (chunk-files.ts).
  * A chunk is all or nothing: stopped or failed, it leaves no output, and
  * doing it again gives the same rows. Used by the local pool's threads, and
- * by any worker that holds the plan (a queue's, later).
+ * by the queue's workers.
  */
 import type { Prediction } from '../../../src/core/api/predict';
 import { CsvParser, type CsvRecord } from '../../cli/csv';
