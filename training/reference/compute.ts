@@ -5,7 +5,7 @@
  * probability with the accuracy it estimates. Pure: the caller runs the model.
  */
 import { FEATURE_DESCRIPTIONS, FEATURE_NAMES, handwritingFeatures } from '../../src/core/features/handwriting';
-import { ReferenceSchema, type ModelEntry, type Reference } from '../../src/core/manifest';
+import { ReferenceSchema, rejectRuleOf, type ModelEntry, type Reference } from '../../src/core/manifest';
 import { gate } from '../../src/core/math/gate';
 import { softmax } from '../../src/core/math/probabilities';
 import { fitIsotonic, predictIsotonic, type IsotonicModel } from '../../src/core/stats/isotonic';
@@ -52,7 +52,7 @@ export function computeReference(model: ModelEntry, logits: readonly Float32Arra
   const { height, width } = imageSize(model);
   // The app's own gate decides label and confidence (argmax of the softmax), so
   // the reference sees what users see. Without a gate, threshold 0 never fires.
-  const verdicts = logits.map((row) => gate(softmax(row), model.gate?.threshold ?? 0));
+  const verdicts = logits.map((row) => gate(softmax(row), model.gate?.threshold ?? 0, rejectRuleOf(model)));
   const predicted = verdicts.map((v) => v.label);
   const correct = predicted.map((label, i) => (label === set.labels[i] ? 1 : 0));
   const confidence = distribution(verdicts.map((v) => v.confidence));

@@ -4,7 +4,7 @@
  * the request for later, or keep the small model's answer.
  */
 import { cacheKey } from '../../core/hash/input-hash';
-import type { ModelEntry } from '../../core/manifest';
+import { rejectRuleOf, type ModelEntry } from '../../core/manifest';
 import { gate } from '../../core/math/gate';
 import { softmax } from '../../core/math/probabilities';
 import { getPreprocessor, type InkRaster } from '../../core/preprocess';
@@ -66,7 +66,7 @@ export class Predictor {
 
     const edge = runsOnDevice(settings.mode) ? this.deps.edge() : undefined;
     const verdict = edge ? verdictFrom(softmax((await edge.run(input)).logits), this.deps.edgeModel.labels, this.modelId) : undefined;
-    const edgeGate = verdict ? gate(verdict.probabilities, threshold) : undefined;
+    const edgeGate = verdict ? gate(verdict.probabilities, threshold, rejectRuleOf(this.deps.edgeModel)) : undefined;
     const online = this.deps.online();
     const step = nextStep(settings.mode, online, edgeGate);
     const base: Answer = {

@@ -23,10 +23,24 @@ export const HeldoutMetricsSchema = z.object({
   accuracy: z.number().min(0).max(1),
 });
 
+const probability = z.number().min(0).max(1);
+
+/**
+ * For a model with a reject class ("not a digit"): the edge answers the reject
+ * label itself when its probability reaches `answer_at`, and the full model is
+ * asked when it reaches `escalate_at` (an input the small model finds unusual).
+ */
+export const RejectGateSchema = z.object({
+  on: z.literal('reject_probability'),
+  escalate_at: probability,
+  answer_at: probability,
+});
+
 export const GateSchema = z.object({
   /** The gate fires (the full model answers) when the top probability is below this. */
   threshold: z.number().gt(0).max(1),
   on: z.literal('max_probability'),
+  reject: RejectGateSchema.optional(),
   chosen: z.object({
     split: z.literal('validation'),
     rule: z.string().min(1),
@@ -58,6 +72,8 @@ export const ModelEntrySchema = z.object({
   inputs: z.array(TensorSpecSchema).length(1),
   outputs: z.array(TensorSpecSchema.extend({ kind: z.enum(['logits']) })).length(1),
   labels: z.array(z.string().min(1)).min(2),
+  /** The label that means "none of the others" (not a digit), when the model has one. */
+  reject_label: z.string().min(1).optional(),
   preprocessing: z.object({ id: z.string().min(1) }),
   metrics: z.object({ heldout: HeldoutMetricsSchema }),
   gate: GateSchema.optional(),
@@ -97,6 +113,16 @@ export const ManifestSchema = z
       if (model.reference && !model.reference.file.startsWith(`${model.name}/${model.version}/`)) {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'reference', 'file'], message: `expected a file under ${model.name}/${model.version}/` });
       }
+      if (model.reject_label !== undefined && !model.labels.includes(model.reject_label)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'reject_label'], message: `"${model.reject_label}" is not one of the labels` });
+      }
+      const reject = model.gate?.reject;
+      if (reject && model.reject_label === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'gate', 'reject'], message: 'a reject gate needs the model to name its reject_label' });
+      }
+      if (reject && reject.escalate_at > reject.answer_at) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'gate', 'reject', 'escalate_at'], message: 'expected at most answer_at' });
+      }
       const classes = model.outputs[0]?.shape.at(-1);
       if (classes !== undefined && classes !== model.labels.length) {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'labels'], message: `${model.labels.length} labels for ${classes} output classes` });
@@ -108,4 +134,5 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type TensorSpec = z.infer<typeof TensorSpecSchema>;
 export type Gate = z.infer<typeof GateSchema>;
+export type RejectGate = z.infer<typeof RejectGateSchema>;
 export type ReferenceFile = z.infer<typeof ReferenceFileSchema>;

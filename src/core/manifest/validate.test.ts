@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ManifestError, modelForRole, parseManifest } from './validate';
+import { ManifestError, modelForRole, parseManifest, rejectRuleOf } from './validate';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- these tests break the manifest's JSON on purpose
 type Json = any;
@@ -47,6 +47,24 @@ describe('model manifest validation', () => {
       (m: Json) => (m.models[1].reference = { file: 'digits-small/1/reference.json', sha256: '0'.repeat(64) }),
       /models\[1\]\.reference\.file: expected a file under digits-full\/1\//,
     ],
+    [
+      'a reject label that is not a label',
+      (m: Json) => (m.models[0].reject_label = 'not a digit'),
+      /models\[0\]\.reject_label: "not a digit" is not one of the labels/,
+    ],
+    [
+      'a reject gate without a reject label',
+      (m: Json) => (m.models[0].gate.reject = { on: 'reject_probability', escalate_at: 0.01, answer_at: 0.9 }),
+      /models\[0\]\.gate\.reject: a reject gate needs the model to name its reject_label/,
+    ],
+    [
+      'a reject gate that escalates above where it answers',
+      (m: Json) => {
+        m.models[0].reject_label = '9';
+        m.models[0].gate.reject = { on: 'reject_probability', escalate_at: 0.95, answer_at: 0.9 };
+      },
+      /models\[0\]\.gate\.reject\.escalate_at: expected at most answer_at/,
+    ],
   ])('rejects %s, naming the field', (_what, change, message) => {
     expect(() => parseManifest(broken(change))).toThrow(ManifestError);
     expect(() => parseManifest(broken(change))).toThrow(message);
@@ -55,6 +73,17 @@ describe('model manifest validation', () => {
   it('accepts a model without reference statistics: they are optional', () => {
     const manifest = parseManifest(broken((m: Json) => m.models.forEach((model: Json) => delete model.reference)));
     expect(manifest.models.every((m) => m.reference === undefined)).toBe(true);
+  });
+
+  it('reads a reject gate into the rule the edge applies, and none without one', () => {
+    const manifest = parseManifest(
+      broken((m: Json) => {
+        m.models[0].reject_label = '9';
+        m.models[0].gate.reject = { on: 'reject_probability', escalate_at: 0.01, answer_at: 0.9 };
+      }),
+    );
+    expect(rejectRuleOf(modelForRole(manifest, 'edge'))).toEqual({ index: 9, escalateAt: 0.01, answerAt: 0.9 });
+    expect(rejectRuleOf(modelForRole(parseManifest(committed()), 'edge'))).toBeUndefined();
   });
 
   it('rejects something that is not a manifest at all', () => {

@@ -1,6 +1,7 @@
 /** Turns manifest JSON into a checked Manifest, and finds the model that plays a role. */
 import type { z } from 'zod';
 import { InputError } from '../errors';
+import type { RejectRule } from '../math/gate';
 import { KNOWN_PREPROCESSING_IDS } from '../preprocess';
 import { ManifestSchema, type Manifest, type ModelEntry } from './schema';
 
@@ -37,4 +38,12 @@ export function modelForRole(manifest: Manifest, role: ModelEntry['role']): Mode
   const model = candidates[0];
   if (!model) throw new ManifestError(`invalid model manifest: no model has role "${role}"`);
   return model;
+}
+
+/** The reject rule of a model's gate, with its label's index; undefined for a model without one. */
+export function rejectRuleOf(model: ModelEntry): RejectRule | undefined {
+  const reject = model.gate?.reject;
+  const index = model.reject_label === undefined ? -1 : model.labels.indexOf(model.reject_label);
+  if (!reject || index < 0) return undefined;
+  return { index, escalateAt: reject.escalate_at, answerAt: reject.answer_at };
 }

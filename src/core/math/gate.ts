@@ -1,4 +1,10 @@
-/** The gate fires when the small model's top probability is below the threshold. */
+/**
+ * The edge's verdict. The gate fires (the full model answers) when the small
+ * model's top probability is below the threshold. A model with a reject class
+ * ("not a digit") adds a rule on that class's probability: at or above
+ * `answerAt` the edge answers the reject label itself; at or above
+ * `escalateAt`, or when the reject label is on top, the full model is asked.
+ */
 import { argmax } from './probabilities';
 
 export interface EdgeVerdict {
@@ -8,8 +14,18 @@ export interface EdgeVerdict {
   readonly escalate: boolean;
 }
 
-export function gate(probabilities: ArrayLike<number>, threshold: number): EdgeVerdict {
+export interface RejectRule {
+  /** The reject label's index among the outputs. */
+  readonly index: number;
+  readonly escalateAt: number;
+  readonly answerAt: number;
+}
+
+export function gate(probabilities: ArrayLike<number>, threshold: number, reject?: RejectRule): EdgeVerdict {
   const label = argmax(probabilities);
   const confidence = probabilities[label] ?? 0;
-  return { label, confidence, escalate: confidence < threshold };
+  if (!reject) return { label, confidence, escalate: confidence < threshold };
+  const rejected = probabilities[reject.index] ?? 0;
+  if (rejected >= reject.answerAt) return { label: reject.index, confidence: rejected, escalate: false };
+  return { label, confidence, escalate: confidence < threshold || rejected >= reject.escalateAt || label === reject.index };
 }
