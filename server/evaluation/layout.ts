@@ -24,6 +24,8 @@ export interface ProfileLayout {
   readonly version: string;
   readonly labels: readonly string[];
   readonly labelIndex: ReadonlyMap<string, number>;
+  /** The index of the reject label ("not a digit"); -1 for a model without one. */
+  readonly rejectIndex: number;
   readonly confidenceEdges: readonly number[];
   /** The reference's features, each with its bins' offset in the flat feature histogram. */
   readonly features: readonly { readonly name: string; readonly edges: readonly number[]; readonly offset: number }[];
@@ -57,6 +59,7 @@ export function profileLayout(entry: ModelEntry, reference: LayoutReference | un
     version: entry.version,
     labels: entry.labels,
     labelIndex: new Map(entry.labels.map((label, i) => [label, i])),
+    rejectIndex: entry.reject_label === undefined ? -1 : entry.labels.indexOf(entry.reject_label),
     confidenceEdges: reference?.confidence.edges ?? DEFAULT_CONFIDENCE_EDGES,
     features,
     featureBins: offset,

@@ -129,6 +129,7 @@ describe('report --server', () => {
         estimated_accuracy: 0.975,
         mean_confidence: 0.9612,
         gate_rate: 0.125,
+        rejection_rate: null,
         label_distribution: { '0': 1200 },
         drift: {
           features: [

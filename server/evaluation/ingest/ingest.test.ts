@@ -5,6 +5,7 @@
 import { expect, it } from 'vitest';
 import { MODEL_PACK_DIR } from '../../../src/core/manifest';
 import { eachBackend } from '../../../test/db/backends';
+import type { LayoutOf } from './predictions';
 import { ModelLayouts } from '../layouts';
 import type { PredictionRow } from '../log/records';
 import { windows } from '../windows/windows';
@@ -56,6 +57,22 @@ eachBackend('prediction and label ingest', (suite) => {
     expect(w?.predictions).toBe(2);
     expect(w?.label_distribution['1']).toBe(1);
     expect(w?.label_distribution['2']).toBe(1);
+    expect(w?.rejection_rate).toBeNull();
+  });
+
+  it('counts the answers of a reject label as the windows rejection rate', async () => {
+    const { db } = suite();
+    // The committed models have no reject class: here "9" plays it.
+    const withReject: LayoutOf = (model, version) => {
+      const layout = layouts.of(model, version);
+      return layout && { ...layout, rejectIndex: layout.labelIndex.get('9') ?? -1 };
+    };
+    // A day of its own, away from the other tests' rows.
+    const day = T0 + 86_400_000;
+    await insertPredictions(db, [row('n1', 9, day), row('n2', 9, day), row('n3', 9, day), row('d1', 1, day)], withReject);
+    const [w] = await windows(db, { ...query, from: new Date(day - 3_600_000), to: new Date(day + 3_600_000), source: 'cloud' }, withReject, 1);
+    expect(w?.predictions).toBe(4);
+    expect(w?.rejection_rate).toBe(0.75);
   });
 
   it('joins late labels, early labels and replaced labels into the windows', async () => {

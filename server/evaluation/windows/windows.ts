@@ -34,6 +34,7 @@ export interface Window {
   readonly estimated_accuracy: number | null;
   readonly mean_confidence: number;
   readonly gate_rate: number | null;
+  readonly rejection_rate: number | null;
   readonly label_distribution: Readonly<Record<string, number>>;
   readonly drift: WindowDrift | null;
 }
@@ -88,6 +89,8 @@ export async function windows(db: Queryable, q: WindowQuery, layoutOf: LayoutOf,
       mean_confidence: p.predictions > 0 ? p.confidence_sum / p.predictions : 0,
       // The gate belongs to the edge model's answers.
       gate_rate: p.source === 'edge' && p.predictions > 0 ? p.gate_fired / p.predictions : null,
+      // A surge of "not a digit" answers is a signal of its own (a new kind of input, a broken client).
+      rejection_rate: layout && layout.rejectIndex >= 0 && p.predictions > 0 ? (p.label_counts[layout.rejectIndex] ?? 0) / p.predictions : null,
       label_distribution: Object.fromEntries(labels.map((label, i) => [label, p.label_counts[i] ?? 0])),
       drift: layout ? windowDrift(layout, { labelCounts: p.label_counts, confidenceHist: p.confidence_hist, featureHist: p.feature_hist }) : null,
     };

@@ -102,6 +102,7 @@ export const MonitoringWindow = z
     estimated_accuracy: z.number().nullable().describe('Mean calibrated confidence (CBPE); null without a reference.'),
     mean_confidence: z.number(),
     gate_rate: z.number().nullable(),
+    rejection_rate: z.number().nullable().describe('Share of the predictions answered with the reject label ("not a digit"); null for a model without one.'),
     label_distribution: z.record(z.string(), z.number().int()),
     drift: z.object({ features: z.array(ColumnDrift), drifted_share: z.number(), dataset_drift: z.boolean() }).nullable(),
   })
