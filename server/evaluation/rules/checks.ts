@@ -5,7 +5,7 @@
  * samples, no reference to compare with, not an edge window) gives nothing,
  * so thin data never fires a rule nor clears one.
  */
-import type { LayoutReference } from '../layout';
+import type { ProfileLayout } from '../layout';
 import { DATASET_DRIFT_SHARE } from '../windows/drift';
 import type { Window } from '../windows/windows';
 import type { Rule } from './rules';
@@ -17,7 +17,16 @@ export interface Check {
   readonly evidence: Record<string, unknown>;
 }
 
-export function checkWindow(rule: Rule, w: Window, reference: LayoutReference | undefined): Check | undefined {
+/** The share of a reference's predictions that were the reject label; undefined without a reject label or a reference. */
+function referenceRejectionRate(layout: ProfileLayout | undefined): number | undefined {
+  const counts = layout?.reference?.label_distribution;
+  if (!layout || layout.rejectIndex < 0 || !counts) return undefined;
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  return total > 0 ? (counts[layout.rejectIndex] ?? 0) / total : undefined;
+}
+
+export function checkWindow(rule: Rule, w: Window, layout: ProfileLayout | undefined): Check | undefined {
+  const reference = layout?.reference;
   const base = { kind: rule.kind, source: w.source, predictions: w.predictions, labelled: w.labelled, min_samples: rule.min_samples };
   switch (rule.kind) {
     case 'accuracy_below': {
@@ -55,6 +64,20 @@ export function checkWindow(rule: Rule, w: Window, reference: LayoutReference | 
       const threshold = rule.factor * referenceRate;
       const evidence = { ...base, gate_rate: w.gate_rate, reference_gate_rate: referenceRate, factor: rule.factor };
       return { value: w.gate_rate, threshold, holds: w.gate_rate > threshold, evidence };
+    }
+    case 'rejection_rate_above': {
+      // Only a model with a reject label has a rejection rate; without a reference, min_rate alone decides.
+      if (w.rejection_rate === null || w.predictions < rule.min_samples) return undefined;
+      const referenceRate = referenceRejectionRate(layout);
+      const threshold = Math.max(rule.min_rate, rule.factor * (referenceRate ?? 0));
+      const evidence = {
+        ...base,
+        rejection_rate: w.rejection_rate,
+        reference_rejection_rate: referenceRate ?? null,
+        factor: rule.factor,
+        min_rate: rule.min_rate,
+      };
+      return { value: w.rejection_rate, threshold, holds: w.rejection_rate > threshold, evidence };
     }
   }
 }

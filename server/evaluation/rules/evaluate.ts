@@ -73,7 +73,7 @@ export async function runRules(evaluation: RulesEvaluation, rules: readonly Rule
       }
       // In time order, so a replay's cooldown sees its own earlier firings.
       for (const w of await found) {
-        const check = checkWindow(rule, w, evaluation.layouts.of(model, w.version)?.reference);
+        const check = checkWindow(rule, w, evaluation.layouts.of(model, w.version));
         const key = `${rule.name}\n${model}\n${w.version}`;
         const state = states.get(key);
         const holds = check?.holds ?? false;

@@ -34,10 +34,12 @@ describe('rules file', () => {
       ['estimated_accuracy_drop', '1h', 200, 3600, 'notify'],
       ['dataset_drift', '1h', 200, 3600, 'notify'],
       ['gate_rate_above', '1h', 200, 3600, 'notify'],
+      ['rejection_rate_above', '1h', 200, 3600, 'notify'],
     ]);
     expect(DEFAULT_RULES[0]).toMatchObject({ threshold: 0.9 });
     expect(DEFAULT_RULES[1]).toMatchObject({ max_drop: 0.05 });
     expect(DEFAULT_RULES[3]).toMatchObject({ factor: 2 });
+    expect(DEFAULT_RULES[4]).toMatchObject({ factor: 2, min_rate: 0.05 });
   });
 
   it('reads a file, filling omitted fields with the kind defaults', async () => {

@@ -40,7 +40,20 @@ const DatasetDrift = z.object({ kind: z.literal('dataset_drift'), ...common(200)
 /** Edge windows only: fires when the gate fires more than `factor` times as often as on the reference. Counts predictions. */
 const GateRateAbove = z.object({ kind: z.literal('gate_rate_above'), ...common(200), factor: z.number().gt(0).default(2) }).strict();
 
-export const RuleSchema = z.discriminatedUnion('kind', [AccuracyBelow, EstimatedAccuracyDrop, DatasetDrift, GateRateAbove]);
+/**
+ * Models with a reject label only: fires when the share of answers "not a digit" exceeds `factor` times the
+ * reference's and at least `min_rate` (a surge of inputs that are not what the model knows). Counts predictions.
+ */
+const RejectionRateAbove = z
+  .object({
+    kind: z.literal('rejection_rate_above'),
+    ...common(200),
+    factor: z.number().gt(0).default(2),
+    min_rate: z.number().gt(0).max(1).default(0.05),
+  })
+  .strict();
+
+export const RuleSchema = z.discriminatedUnion('kind', [AccuracyBelow, EstimatedAccuracyDrop, DatasetDrift, GateRateAbove, RejectionRateAbove]);
 export type Rule = z.output<typeof RuleSchema>;
 export type RuleKind = Rule['kind'];
 
@@ -58,8 +71,9 @@ export const RulesFileSchema = z
 /**
  * The rules without a file: accuracy's Wilson upper bound below 0.9 on hourly
  * windows with at least 100 labels; the estimated accuracy 0.05 or more below
- * the reference's, dataset drift, and an edge gate rate above twice the
- * reference's, each on at least 200 predictions; an hour of cooldown each.
+ * the reference's, dataset drift, an edge gate rate above twice the
+ * reference's, and a rejection rate above twice the reference's and 5%, each
+ * on at least 200 predictions; an hour of cooldown each.
  */
 export const DEFAULT_RULES: readonly Rule[] = [
   { kind: 'accuracy_below', name: 'accuracy_below', window: '1h', threshold: 0.9, min_samples: 100, cooldown_s: DEFAULT_COOLDOWN_S, action: 'notify' },
@@ -74,6 +88,16 @@ export const DEFAULT_RULES: readonly Rule[] = [
   },
   { kind: 'dataset_drift', name: 'dataset_drift', window: '1h', min_samples: 200, cooldown_s: DEFAULT_COOLDOWN_S, action: 'notify' },
   { kind: 'gate_rate_above', name: 'gate_rate_above', window: '1h', factor: 2, min_samples: 200, cooldown_s: DEFAULT_COOLDOWN_S, action: 'notify' },
+  {
+    kind: 'rejection_rate_above',
+    name: 'rejection_rate_above',
+    window: '1h',
+    factor: 2,
+    min_rate: 0.05,
+    min_samples: 200,
+    cooldown_s: DEFAULT_COOLDOWN_S,
+    action: 'notify',
+  },
 ];
 
 /** `rules[0].threshold`, from zod's path. */
