@@ -9,20 +9,9 @@
 import { describe, expect, it } from 'vitest';
 import { jsonlKey } from './keys';
 import { pixelsRow } from './pixel-rows';
+import { seededRandom } from '../../../training/data/random';
 
 const SIZE = 784;
-
-/** A seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** What the general path makes of a valid row: the key and the values as float32. */
 function general(text: string, keyField: string | undefined): { key: string | undefined; bits: number[] } {
@@ -68,7 +57,7 @@ function nextFloat32(f: number): number {
 
 describe('pixel rows read directly', () => {
   it('give the general path’s float32 values for float32s printed as doubles, and for decimals of every length', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     for (let r = 0; r < 40; r++) {
       const values = Array.from({ length: SIZE }, () => (next() < 0.6 ? 0 : Math.fround(next())));
       expectSame(JSON.stringify({ key: `row-${r}`, pixels: values }));
@@ -88,7 +77,7 @@ describe('pixel rows read directly', () => {
   });
 
   it('round numbers at and next to a tie between two float32s as the general path does', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const values: string[] = [];
     while (values.length < SIZE) {
       const f = Math.fround(next());
