@@ -1,6 +1,11 @@
-"""The two architectures. The small one has well under a tenth of the full one's parameters."""
+"""The two architectures. The small one has well under a tenth of the full one's parameters.
+Both answer CLASSES logits: the ten digits, then "not a digit"."""
 from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+DIGITS = 10
+REJECT = DIGITS  # the reject class's index: the output after the digits
+CLASSES = DIGITS + 1
 
 
 def conv_bn(inputs, outputs):
@@ -20,7 +25,7 @@ class FullNet(nn.Module):
             nn.Flatten(),
             nn.Linear(64 * 4 * 4, 128), nn.ReLU(),
             nn.Dropout(0.25),
-            nn.Linear(128, 10),
+            nn.Linear(128, CLASSES),
         )
 
     def forward(self, x):
@@ -28,19 +33,19 @@ class FullNet(nn.Module):
 
 
 class SmallNet(nn.Module):
-    """Three narrow convolutions with pooling and one dense layer (about 13k parameters)."""
+    """Three narrow convolutions with pooling and one dense layer (about 16k parameters)."""
 
     def __init__(self):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(1, 12, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
             nn.MaxPool2d(2),
-            nn.Conv2d(12, 24, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(16, 24, 3, padding=1), nn.ReLU(),
             nn.MaxPool2d(2),
-            nn.Conv2d(24, 32, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(24, 40, 3, padding=1), nn.ReLU(),
             nn.MaxPool2d(2),
         )
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(32 * 3 * 3, 10))
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(40 * 3 * 3, CLASSES))
 
     def forward(self, x):
         return self.classifier(self.features(x))

@@ -18,6 +18,10 @@ import { indicesSha256, SPLIT_METHOD, SPLIT_RECIPE, splitDigits } from './split'
 
 const AUGMENT_SEED = 7;
 const CALIBRATION_COUNT = 512;
+/** Negatives in the calibration set, so the int8 ranges also cover what is not a digit. */
+const CALIBRATION_NEGATIVES = 128;
+/** The reject class's index (training/models.py): negatives' label. */
+const REJECT_INDEX = 10;
 
 const toBytes = (values: Float32Array) => Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
 
@@ -52,8 +56,11 @@ async function main(): Promise<void> {
     await writeSamples(join(outDir, `${part}.samples.json`), asSamples(set));
   }
 
-  // Calibration: a spread of clean and augmented training inputs.
-  const calibration = new Float32Array(CALIBRATION_COUNT * PIXELS);
+  const negatives = await writeNegatives(outDir);
+  console.log(`wrote ${outDir}/negatives*: ${NEGATIVE_COUNTS.train} training, ${NEGATIVE_COUNTS.validation} validation, ${NEGATIVE_COUNTS.heldout} held out`);
+
+  // Calibration: a spread of clean and augmented training digits, then training negatives evenly over their kinds.
+  const calibration = new Float32Array((CALIBRATION_COUNT + CALIBRATION_NEGATIVES) * PIXELS);
   const calibrationLabels: number[] = [];
   for (let i = 0; i < CALIBRATION_COUNT; i++) {
     const row = Math.floor(random() * split.train.length);
@@ -65,8 +72,14 @@ async function main(): Promise<void> {
     );
     calibrationLabels.push(clean.labels[row] ?? 0);
   }
+  const negativeRows = negatives.length / PIXELS;
+  for (let i = 0; i < CALIBRATION_NEGATIVES; i++) {
+    const row = Math.floor((i * negativeRows) / CALIBRATION_NEGATIVES);
+    calibration.set(negatives.subarray(row * PIXELS, (row + 1) * PIXELS), (CALIBRATION_COUNT + i) * PIXELS);
+    calibrationLabels.push(REJECT_INDEX);
+  }
   await writeSamples(join(outDir, 'calibration.samples.json'), {
-    shape: [CALIBRATION_COUNT, 1, 28, 28],
+    shape: [CALIBRATION_COUNT + CALIBRATION_NEGATIVES, 1, 28, 28],
     data: calibration,
     labels: calibrationLabels,
   });
@@ -82,9 +95,6 @@ async function main(): Promise<void> {
   };
   await writeFile(join(outDir, 'meta.json'), JSON.stringify(meta, null, 2));
   console.log(`wrote ${outDir}: ${copies} x ${split.train.length} training, ${split.validation.length} validation, ${split.heldout.length} held out`);
-
-  await writeNegatives(outDir);
-  console.log(`wrote ${outDir}/negatives*: ${NEGATIVE_COUNTS.train} training, ${NEGATIVE_COUNTS.validation} validation, ${NEGATIVE_COUNTS.heldout} held out`);
 }
 
 await main();

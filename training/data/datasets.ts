@@ -1,11 +1,13 @@
 /**
  * Held-out and validation sets rebuilt from the MNIST package and the recorded
- * split, for packing, the report and the pack's tests.
+ * split, and the negatives regenerated from their seeds, for packing, the
+ * report and the pack's tests.
  */
 import type { Samples } from '../../tools/onnx/samples-file';
 import { preprocessMnistCom } from '../../src/core/preprocess/mnist-com';
 import { createInkRaster } from '../../src/core/preprocess/raster';
 import { loadMnistDigits, PIXELS, type Digit } from './mnist-source';
+import { buildNegativeSet, type NegativeSet } from './negatives';
 import { splitDigits, type Split } from './split';
 
 export interface LabelledSet {
@@ -42,4 +44,18 @@ export function loadPart(part: keyof Split): LabelledSet {
     return { digits, split: splitDigits(digits) };
   })();
   return preprocessedPart(cached.digits, cached.split[part]);
+}
+
+/** Negatives as a labelled set: every row labelled with the reject index, with its kind. */
+export interface NegativeLabelledSet extends LabelledSet {
+  readonly kinds: readonly string[];
+}
+
+const negativeSets = new Map<string, NegativeSet>();
+
+/** A part's negatives (validation: the training kinds; held out: kinds never trained on), labelled `rejectIndex`. */
+export function loadNegatives(part: 'validation' | 'heldout', rejectIndex: number): NegativeLabelledSet {
+  const set = negativeSets.get(part) ?? buildNegativeSet(part);
+  negativeSets.set(part, set);
+  return { inputs: set.inputs, kinds: set.kinds, labels: set.kinds.map(() => rejectIndex), indices: set.kinds.map((_, row) => row) };
 }

@@ -1,8 +1,9 @@
 /**
  * Assembles the model pack: copies the full and the int8 small model into
- * <models-dir>/<name>/<version>/model.onnx, chooses the gate threshold on the
- * validation split, measures both models on the held-out split with
- * onnxruntime-node, and writes a manifest that passes the app's own validation.
+ * <models-dir>/<name>/<version>/model.onnx, chooses the gate rule on the
+ * validation split (digits and negatives), measures both models on the
+ * held-out digits with onnxruntime-node, and writes a manifest that passes the
+ * app's own validation.
  * Usage: tsx training/pack/main.ts <cache-dir> <models-dir>
  */
 import { createHash } from 'node:crypto';
@@ -11,12 +12,15 @@ import { dirname, join } from 'node:path';
 import { parseManifest, type Manifest, type ModelEntry } from '../../src/core/manifest';
 import { MNIST_COM_ID } from '../../src/core/preprocess';
 import { accuracyOf, runRows } from '../../tools/onnx/evaluate';
-import { asSamples, loadPart, type LabelledSet } from '../data/datasets';
-import { accuracy, chooseThreshold, errorRecallAt, GATE_RULE, pairPredictions } from '../evaluation/cascade';
+import { asSamples, loadNegatives, loadPart, type LabelledSet } from '../data/datasets';
+import { accuracyOfLabels, chooseGate, GATE_RULE, pairPredictions, type GateChoice } from '../evaluation/cascade';
 import { signatureOf } from './onnx-signature';
 import { ARTIFACTS_DIR } from './paths';
 
-const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** The tenth output and beyond: the digits, then the reject class (training/models.py). */
+const REJECT_LABEL = 'not-a-digit';
+const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', REJECT_LABEL];
+const REJECT_INDEX = LABELS.indexOf(REJECT_LABEL);
 const VERSION = process.env['MODEL_VERSION'] ?? '1';
 
 async function entry(
@@ -35,6 +39,7 @@ async function entry(
     inputs,
     outputs: outputs.map((o) => ({ ...o, kind: 'logits' as const })),
     labels: LABELS,
+    reject_label: REJECT_LABEL,
     preprocessing: { id: MNIST_COM_ID },
     metrics: { heldout: { split: 'heldout', count: heldout.labels.length, accuracy: accuracyOf(rows, heldout.labels) } },
   };
@@ -50,28 +55,49 @@ async function main(): Promise<void> {
   const validation = loadPart('validation');
   const heldout = loadPart('heldout');
 
-  const paired = pairPredictions(await runRows(small, asSamples(validation)), await runRows(full, asSamples(validation)), validation.labels);
-  const chosen = chooseThreshold(paired);
+  const negatives = loadNegatives('validation', REJECT_INDEX);
+  const paired = async (set: LabelledSet) => pairPredictions(await runRows(small, asSamples(set)), await runRows(full, asSamples(set)), set.labels);
+  const digits = await paired(validation);
+  const choice = chooseGate(digits, await paired(negatives), REJECT_INDEX);
+  const { rule } = choice.chosen.digits;
+  const negativeFigures = (c: GateChoice) => ({ count: negatives.labels.length, rejected: c.negatives.rejected, escalated: c.negatives.escalated });
   const edge = await entry(small, { name: 'digits-small', role: 'edge', precision: 'int8', parameters: trained.small.parameters }, heldout);
   const cloud = await entry(full, { name: 'digits-full', role: 'cloud', precision: 'fp32', parameters: trained.full.parameters }, heldout);
   edge.gate = {
-    threshold: chosen.threshold,
+    threshold: rule.threshold,
     on: 'max_probability',
+    reject: {
+      on: 'reject_probability',
+      escalate_at: rule.reject?.escalateAt ?? 1,
+      ...(rule.reject?.answerAt === undefined ? {} : { answer_at: rule.reject.answerAt }),
+    },
     chosen: {
       split: 'validation',
       rule: GATE_RULE,
       validation: {
-        escalated: chosen.escalated,
-        edge_errors_escalated: errorRecallAt(paired, chosen.threshold),
-        two_phase_accuracy: chosen.accuracy,
-        full_accuracy: accuracy(paired.fullCorrect),
+        escalated: choice.chosen.digits.escalated,
+        edge_errors_escalated: choice.chosen.digits.edgeErrorsEscalated,
+        two_phase_accuracy: choice.chosen.digits.accuracy,
+        full_accuracy: accuracyOfLabels(digits.fullLabels, digits.labels),
+        digits_rejected: choice.chosen.digits.rejected,
+        negatives: negativeFigures(choice.chosen),
+      },
+      edge_answers: {
+        decision: choice.decision,
+        if_cloud_answers: {
+          threshold: choice.ifCloudAnswers.digits.rule.threshold,
+          escalate_at: choice.ifCloudAnswers.digits.rule.reject?.escalateAt ?? 1,
+          digits_escalated: choice.ifCloudAnswers.digits.escalated,
+          digits_rejected: choice.ifCloudAnswers.digits.rejected,
+          negatives: negativeFigures(choice.ifCloudAnswers),
+        },
       },
     },
   };
 
   const manifest: Manifest = parseManifest({
     schema_version: 1,
-    task: 'handwritten-digit classification (one 28x28 drawing in, ten class logits out)',
+    task: 'handwritten-digit classification with rejection (one 28x28 drawing in, logits for ten digits and "not a digit" out)',
     dataset: {
       source: meta.source,
       split: { ...meta.split, heldoutIndicesSha256: meta.heldoutIndicesSha256, validationIndicesSha256: meta.validationIndicesSha256 },
@@ -92,7 +118,10 @@ async function main(): Promise<void> {
   for (const file of ['small-fp32.onnx', 'reference.json', 'train-report.json']) {
     await copyFile(join(cacheDir, 'onnx', file), join(ARTIFACTS_DIR, file));
   }
-  console.log(`wrote ${modelsDir}/manifest.json: gate threshold ${chosen.threshold} (validation: ${(chosen.escalated * 100).toFixed(1)}% escalated)`);
+  console.log(
+    `wrote ${modelsDir}/manifest.json: gate threshold ${rule.threshold}, escalate_at ${rule.reject?.escalateAt}, answer_at ${rule.reject?.answerAt ?? 'never'} ` +
+      `(validation: ${(choice.chosen.digits.escalated * 100).toFixed(1)}% of digits escalated)\n${choice.decision}`,
+  );
 }
 
 await main();

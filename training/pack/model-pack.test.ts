@@ -1,20 +1,21 @@
 /**
  * The committed model pack is what its manifest says: files and hashes,
- * agreement with PyTorch, held-out accuracies, the recorded split, and the gate
- * threshold its rule picks.
+ * agreement with PyTorch, held-out accuracies, the recorded split, its
+ * "not a digit" class, and the gate rule its search picks.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modelForRole, parseManifest, type Manifest } from '../../src/core/manifest';
+import { modelForRole, parseManifest, rejectRuleOf, type Manifest } from '../../src/core/manifest';
+import { argmax } from '../../src/core/math/probabilities';
 import { accuracyOf, agreement, runRows } from '../../tools/onnx/evaluate';
 import { DataType, decodeModel } from '../../tools/onnx/onnx-model';
 import { createSession } from '../../tools/onnx/runtime';
-import { asSamples as samples, loadPart, type LabelledSet } from '../data/datasets';
+import { asSamples as samples, loadNegatives, loadPart, type LabelledSet } from '../data/datasets';
 import { loadMnistDigits } from '../data/mnist-source';
 import { indicesSha256, splitDigits } from '../data/split';
-import { cascadeAt, chooseThreshold, pairPredictions } from '../evaluation/cascade';
+import { cascadeAt, chooseGate, pairPredictions } from '../evaluation/cascade';
 import { ARTIFACTS_DIR } from './paths';
 
 const MODELS = 'public/models';
@@ -22,6 +23,8 @@ const manifest: Manifest = parseManifest(JSON.parse(readFileSync(join(MODELS, 'm
 const edge = modelForRole(manifest, 'edge');
 const cloud = modelForRole(manifest, 'cloud');
 const bytesOf = (file: string) => readFileSync(join(MODELS, file));
+const reject = rejectRuleOf(edge);
+const REJECT_INDEX = 10;
 
 describe('model pack files', () => {
   it.each([edge, cloud])('$name: sha256 and size match the manifest', (model) => {
@@ -36,7 +39,7 @@ describe('model pack files', () => {
     expect(session.inputNames).toEqual(model.inputs.map((i) => i.name));
     expect(session.outputNames).toEqual(model.outputs.map((o) => o.name));
     expect(model.inputs[0]?.shape).toEqual([-1, 1, 28, 28]);
-    expect(model.outputs[0]?.shape).toEqual([-1, 10]);
+    expect(model.outputs[0]?.shape).toEqual([-1, 11]);
     await session.release();
   });
 
@@ -48,6 +51,20 @@ describe('model pack files', () => {
     expect(floatWeights).toEqual([]);
     expect(edge.bytes).toBeLessThanOrEqual(64 * 1024);
     expect(edge.parameters).toBeLessThanOrEqual(cloud.parameters / 10);
+  });
+});
+
+describe('the reject class', () => {
+  it.each([edge, cloud])('$name: ten digits, then "not a digit" named as its reject label', (model) => {
+    expect(model.labels).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'not-a-digit']);
+    expect(model.reject_label).toBe('not-a-digit');
+    expect(model.labels.indexOf(model.reject_label ?? '')).toBe(REJECT_INDEX);
+  });
+
+  it("the edge model's gate has a reject rule, and says how it was chosen", () => {
+    expect(reject?.index).toBe(REJECT_INDEX);
+    expect(edge.gate?.chosen.validation.negatives?.count).toBe(2000);
+    expect(edge.gate?.chosen.edge_answers?.decision).toMatch(/validation negatives/);
   });
 });
 
@@ -64,6 +81,8 @@ describe('agreement with PyTorch on stored reference inputs', () => {
   ] as const)('the %s fp32 model matches within 1e-4', async (name, load) => {
     const rows = await runRows(load(), input);
     rows.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - (reference.outputs[name][i]?.[j] ?? NaN))).toBeLessThan(1e-4)));
+    // The inputs hold negatives too, so the reject output is compared where it wins.
+    expect(rows.filter((row) => argmax(row) === REJECT_INDEX).length).toBeGreaterThanOrEqual(4);
   });
 });
 
@@ -103,21 +122,31 @@ describe('held-out evaluation', () => {
     const fullAccuracy = accuracyOf(full, heldout.labels);
     const int8Accuracy = accuracyOf(int8, heldout.labels);
     const fp32Accuracy = accuracyOf(await runRows(readFileSync(join(ARTIFACTS_DIR, 'small-fp32.onnx')), samples(heldout)), heldout.labels);
-    const atGate = cascadeAt(pairPredictions(int8, full, heldout.labels), edge.gate?.threshold ?? 1);
+    const atGate = cascadeAt(pairPredictions(int8, full, heldout.labels), { threshold: edge.gate?.threshold ?? 1, reject });
     expect(fullAccuracy).toBeGreaterThanOrEqual(0.985);
     expect(int8Accuracy).toBeGreaterThanOrEqual(0.965);
     expect(fp32Accuracy - int8Accuracy).toBeLessThanOrEqual(0.005);
     expect(fullAccuracy - atGate.accuracy).toBeLessThanOrEqual(0.003);
     expect(atGate.escalated).toBeLessThanOrEqual(0.12);
+    expect(atGate.rejected).toBeLessThanOrEqual(0.01);
   });
 
-  it('the gate threshold is the one the rule picks on the validation split', async () => {
-    const validation = loadPart('validation');
+  it('the cascade rejects at least 90% of held-out negatives of kinds never trained on', async () => {
+    const negatives = loadNegatives('heldout', REJECT_INDEX);
     const paired = pairPredictions(
-      await runRows(bytesOf(edge.file), samples(validation)),
-      await runRows(bytesOf(cloud.file), samples(validation)),
-      validation.labels,
+      await runRows(bytesOf(edge.file), samples(negatives)),
+      await runRows(bytesOf(cloud.file), samples(negatives)),
+      negatives.labels,
     );
-    expect(chooseThreshold(paired).threshold).toBe(edge.gate?.threshold);
+    expect(cascadeAt(paired, { threshold: edge.gate?.threshold ?? 1, reject }).rejected).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('the gate rule is the one the search picks on the validation digits and negatives', async () => {
+    const paired = async (set: LabelledSet) =>
+      pairPredictions(await runRows(bytesOf(edge.file), samples(set)), await runRows(bytesOf(cloud.file), samples(set)), set.labels);
+    const choice = chooseGate(await paired(loadPart('validation')), await paired(loadNegatives('validation', REJECT_INDEX)), REJECT_INDEX);
+    expect(choice.chosen.digits.rule).toEqual({ threshold: edge.gate?.threshold, reject });
+    expect(choice.chosen.negatives.rejected).toBe(edge.gate?.chosen.validation.negatives?.rejected);
+    expect(choice.decision).toBe(edge.gate?.chosen.edge_answers?.decision);
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '../../src/core/features/handwriting';
-import { modelForRole, parseManifest, ReferenceSchema, type Manifest, type ModelEntry, type Reference } from '../../src/core/manifest';
+import { modelForRole, parseManifest, ReferenceSchema, rejectRuleOf, type Manifest, type ModelEntry, type Reference } from '../../src/core/manifest';
 import { gate } from '../../src/core/math/gate';
 import { softmax } from '../../src/core/math/probabilities';
 import { runRows } from '../../tools/onnx/evaluate';
@@ -69,7 +69,7 @@ describe('recomputed from the models', () => {
 
   it("the edge model's gate rate is what its threshold gives on the validation split", () => {
     const threshold = edge.gate?.threshold ?? NaN;
-    const fired = (logits.get(edge) ?? []).filter((row) => gate(softmax(row), threshold).escalate).length;
+    const fired = (logits.get(edge) ?? []).filter((row) => gate(softmax(row), threshold, rejectRuleOf(edge)).escalate).length;
     expect(committed(edge).reference.gate_rate).toBe(fired / validation.labels.length);
     expect(committed(edge).reference.gate_rate).toBe(edge.gate?.chosen.validation.escalated);
   });

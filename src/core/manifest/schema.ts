@@ -27,13 +27,35 @@ const probability = z.number().min(0).max(1);
 
 /**
  * For a model with a reject class ("not a digit"): the edge answers the reject
- * label itself when its probability reaches `answer_at`, and the full model is
- * asked when it reaches `escalate_at` (an input the small model finds unusual).
+ * label itself when its probability reaches `answer_at` (never, without one),
+ * and the full model is asked when it reaches `escalate_at` (an input the
+ * small model finds unusual).
  */
 export const RejectGateSchema = z.object({
   on: z.literal('reject_probability'),
   escalate_at: probability,
-  answer_at: probability,
+  answer_at: probability.optional(),
+});
+
+/** A gate rule's outcome on the validation negatives (drawings of the training kinds, never trained on). */
+export const NegativeFiguresSchema = z.object({
+  count: z.number().int().positive(),
+  /** Share the cascade answers with the reject label. */
+  rejected: probability,
+  /** Share the gate sends to the cloud model. */
+  escalated: probability,
+});
+
+/** The rule as measured beside the same search with the edge never answering the reject label, and why one was taken. */
+export const EdgeAnswersSchema = z.object({
+  decision: z.string().min(1),
+  if_cloud_answers: z.object({
+    threshold: z.number().gt(0).max(1),
+    escalate_at: probability,
+    digits_escalated: probability,
+    digits_rejected: probability,
+    negatives: NegativeFiguresSchema,
+  }),
 });
 
 export const GateSchema = z.object({
@@ -50,7 +72,11 @@ export const GateSchema = z.object({
       edge_errors_escalated: z.number().min(0).max(1),
       two_phase_accuracy: z.number().min(0).max(1),
       full_accuracy: z.number().min(0).max(1),
+      /** Share of validation digits the cascade answers with the reject label. */
+      digits_rejected: probability.optional(),
+      negatives: NegativeFiguresSchema.optional(),
     }),
+    edge_answers: EdgeAnswersSchema.optional(),
   }),
 });
 
@@ -120,7 +146,7 @@ export const ManifestSchema = z
       if (reject && model.reject_label === undefined) {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'gate', 'reject'], message: 'a reject gate needs the model to name its reject_label' });
       }
-      if (reject && reject.escalate_at > reject.answer_at) {
+      if (reject?.answer_at !== undefined && reject.escalate_at > reject.answer_at) {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'gate', 'reject', 'escalate_at'], message: 'expected at most answer_at' });
       }
       const classes = model.outputs[0]?.shape.at(-1);

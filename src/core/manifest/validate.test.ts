@@ -31,7 +31,7 @@ describe('model manifest validation', () => {
     ['a threshold above 1', (m: Json) => (m.models[0].gate.threshold = 1.5), /models\[0\]\.gate\.threshold/],
     ['an unknown precision', (m: Json) => (m.models[0].precision = 'int4'), /models\[0\]\.precision/],
     ['a zero dimension', (m: Json) => (m.models[1].inputs[0].shape = [-1, 0, 28, 28]), /models\[1\]\.inputs\[0\]\.shape\[1\]/],
-    ['labels that do not match the outputs', (m: Json) => m.models[1].labels.pop(), /models\[1\]\.labels: 9 labels for 10 output classes/],
+    ['labels that do not match the outputs', (m: Json) => m.models[1].labels.pop(), /models\[1\]\.labels: 10 labels for 11 output classes/],
     ['an edge model without a gate', (m: Json) => delete m.models[0].gate, /models\[0\]\.gate: the edge model needs a gate/],
     ['no cloud model', (m: Json) => (m.models[1].role = 'edge'), /no model has role "cloud"|models\[1\]\.gate/],
     ['an unknown preprocessing id', (m: Json) => (m.models[0].preprocessing.id = 'imagenet-224'), /models\[0\]\.preprocessing\.id: unknown id "imagenet-224"/],
@@ -54,7 +54,7 @@ describe('model manifest validation', () => {
     ],
     [
       'a reject gate without a reject label',
-      (m: Json) => (m.models[0].gate.reject = { on: 'reject_probability', escalate_at: 0.01, answer_at: 0.9 }),
+      (m: Json) => delete m.models[0].reject_label,
       /models\[0\]\.gate\.reject: a reject gate needs the model to name its reject_label/,
     ],
     [
@@ -76,14 +76,12 @@ describe('model manifest validation', () => {
   });
 
   it('reads a reject gate into the rule the edge applies, and none without one', () => {
-    const manifest = parseManifest(
-      broken((m: Json) => {
-        m.models[0].reject_label = '9';
-        m.models[0].gate.reject = { on: 'reject_probability', escalate_at: 0.01, answer_at: 0.9 };
-      }),
-    );
-    expect(rejectRuleOf(modelForRole(manifest, 'edge'))).toEqual({ index: 9, escalateAt: 0.01, answerAt: 0.9 });
-    expect(rejectRuleOf(modelForRole(parseManifest(committed()), 'edge'))).toBeUndefined();
+    const manifest = parseManifest(broken((m: Json) => (m.models[0].gate.reject = { on: 'reject_probability', escalate_at: 0.02, answer_at: 0.95 })));
+    expect(rejectRuleOf(modelForRole(manifest, 'edge'))).toEqual({ index: 10, escalateAt: 0.02, answerAt: 0.95 });
+    const cloudOnly = parseManifest(broken((m: Json) => delete m.models[0].gate.reject.answer_at));
+    expect(rejectRuleOf(modelForRole(cloudOnly, 'edge'))).toEqual({ index: 10, escalateAt: 0.01, answerAt: undefined });
+    const withoutReject = parseManifest(broken((m: Json) => delete m.models[0].gate.reject));
+    expect(rejectRuleOf(modelForRole(withoutReject, 'edge'))).toBeUndefined();
   });
 
   it('rejects something that is not a manifest at all', () => {

@@ -2,7 +2,7 @@
  * The edge's verdict. The gate fires (the full model answers) when the small
  * model's top probability is below the threshold. A model with a reject class
  * ("not a digit") adds a rule on that class's probability: at or above
- * `answerAt` the edge answers the reject label itself; at or above
+ * `answerAt` (when set) the edge answers the reject label itself; at or above
  * `escalateAt`, or when the reject label is on top, the full model is asked.
  */
 import { argmax } from './probabilities';
@@ -18,7 +18,8 @@ export interface RejectRule {
   /** The reject label's index among the outputs. */
   readonly index: number;
   readonly escalateAt: number;
-  readonly answerAt: number;
+  /** Undefined: the edge never answers the reject label itself. */
+  readonly answerAt?: number | undefined;
 }
 
 export function gate(probabilities: ArrayLike<number>, threshold: number, reject?: RejectRule): EdgeVerdict {
@@ -26,6 +27,6 @@ export function gate(probabilities: ArrayLike<number>, threshold: number, reject
   const confidence = probabilities[label] ?? 0;
   if (!reject) return { label, confidence, escalate: confidence < threshold };
   const rejected = probabilities[reject.index] ?? 0;
-  if (rejected >= reject.answerAt) return { label: reject.index, confidence: rejected, escalate: false };
+  if (reject.answerAt !== undefined && rejected >= reject.answerAt) return { label: reject.index, confidence: rejected, escalate: false };
   return { label, confidence, escalate: confidence < threshold || rejected >= reject.escalateAt || label === reject.index };
 }

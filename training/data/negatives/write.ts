@@ -29,8 +29,10 @@ function runs(kinds: readonly string[]): KindRows[] {
 
 const toBytes = (values: Float32Array) => Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
 
-export async function writeNegatives(outDir: string, counts: Readonly<Record<NegativePart, number>> = NEGATIVE_COUNTS): Promise<void> {
+/** Writes the three parts; returns the training part's inputs. */
+export async function writeNegatives(outDir: string, counts: Readonly<Record<NegativePart, number>> = NEGATIVE_COUNTS): Promise<Float32Array> {
   const rows: Partial<Record<NegativePart, KindRows[]>> = {};
+  let train: Float32Array = new Float32Array(0);
   const files: Record<NegativePart, string> = {
     train: 'negatives-train.u8',
     validation: 'negatives-validation.samples.json',
@@ -39,8 +41,10 @@ export async function writeNegatives(outDir: string, counts: Readonly<Record<Neg
   for (const part of ['train', 'validation', 'heldout'] as const) {
     const set = buildNegativeSet(part, counts[part]);
     rows[part] = runs(set.kinds);
-    if (part === 'train') await writeFile(join(outDir, files[part]), toBytes(set.inputs));
-    else await writeSamples(join(outDir, files[part]), { shape: [set.kinds.length, 1, 28, 28], data: set.inputs });
+    if (part === 'train') {
+      train = set.inputs;
+      await writeFile(join(outDir, files[part]), toBytes(set.inputs));
+    } else await writeSamples(join(outDir, files[part]), { shape: [set.kinds.length, 1, 28, 28], data: set.inputs });
   }
   const meta = {
     method:
@@ -54,4 +58,5 @@ export async function writeNegatives(outDir: string, counts: Readonly<Record<Neg
     rows,
   };
   await writeFile(join(outDir, 'negatives.json'), JSON.stringify(meta, null, 2));
+  return train;
 }
