@@ -73,10 +73,10 @@ function Workspace({ manifest, onPhaseOneSettled }: { readonly manifest: Manifes
             </p>
           )}
           {twoPhase.error && <p role="alert">{twoPhase.error}</p>}
-          <PredictionCard labels={edgeModel.labels} answer={twoPhase.answer} preview={twoPhase.preview} />
+          <PredictionCard labels={edgeModel.labels} rejectLabel={edgeModel.reject_label} answer={twoPhase.answer} preview={twoPhase.preview} />
         </div>
       </div>
-      <History entries={twoPhase.history} />
+      <History entries={twoPhase.history} rejectLabel={edgeModel.reject_label} />
       <Settings settings={settings} manifestThreshold={edgeModel.gate?.threshold ?? 0} onChange={setSettings} />
       <ModelPackInfo manifest={manifest} />
       <StatusBar online={online} phaseOne={phaseOne} manifest={manifest} outboxCount={twoPhase.outboxCount} persisted={twoPhase.store?.persisted} />

@@ -1,10 +1,12 @@
 /** The prediction card: label, confidence, which phase gave it and how fast, and the cloud's revision when there was one. */
 import { isRevision, type Answer, type Verdict } from '../../core/policy/answer';
-import { milliseconds, percent } from '../format';
+import { labelText, milliseconds, percent } from '../format';
 import { ProbabilityBars } from './ProbabilityBars';
 
 interface Props {
   readonly labels: readonly string[];
+  /** The label that means "not a digit", when the pack has one. */
+  readonly rejectLabel?: string | undefined;
   /** The settled answer for the current drawing. */
   readonly answer?: Answer;
   /** The small model's reading while a stroke is under way. */
@@ -18,8 +20,9 @@ const STATUS_TEXT: Readonly<Record<Answer['status'], string>> = {
   fallback: 'the full model could not be reached',
 };
 
-export function PredictionCard({ labels, answer, preview }: Props) {
+export function PredictionCard({ labels, rejectLabel, answer, preview }: Props) {
   const verdict = preview ?? answer?.verdict;
+  const say = (label: string) => labelText(label, rejectLabel);
   const source = preview ? 'edge' : answer?.source;
   if (!verdict) {
     return (
@@ -34,8 +37,8 @@ export function PredictionCard({ labels, answer, preview }: Props) {
   return (
     <section className="prediction-card" aria-live="polite" aria-label="Prediction">
       <div className="headline">
-        <p className="label" data-testid="prediction-label">
-          {verdict.label}
+        <p className={verdict.label === rejectLabel ? 'label rejected' : 'label'} data-testid="prediction-label" data-label={verdict.label}>
+          {say(verdict.label)}
         </p>
         <dl className="facts">
           <dt>confidence</dt>
@@ -60,11 +63,11 @@ export function PredictionCard({ labels, answer, preview }: Props) {
       {answer && !preview && answer.origin === 'cloud' && answer.edge && (
         <p className="revision" data-testid="prediction-revision" data-revised={isRevision(answer)}>
           {isRevision(answer)
-            ? `On this device: ${answer.edge.label} (${percent(answer.edge.confidence)}); the full model revised it to ${verdict.label}.`
-            : `On this device: ${answer.edge.label} (${percent(answer.edge.confidence)}); the full model agrees.`}
+            ? `On this device: ${say(answer.edge.label)} (${percent(answer.edge.confidence)}); the full model revised it to ${say(verdict.label)}.`
+            : `On this device: ${say(answer.edge.label)} (${percent(answer.edge.confidence)}); the full model agrees.`}
         </p>
       )}
-      <ProbabilityBars labels={labels} probabilities={verdict.probabilities} />
+      <ProbabilityBars labels={labels} rejectLabel={rejectLabel} probabilities={verdict.probabilities} />
     </section>
   );
 }
