@@ -26,11 +26,12 @@ test('the ten digits drawn with pointer events are read correctly', async ({ pag
   await expect(history.first().locator('.history-label')).toHaveText('9');
 });
 
-test('the card shows the ten probabilities, the source and the latency', async ({ page }) => {
+test('the card shows the probability of each digit and of "not a digit", the source and the latency', async ({ page }) => {
   await drawDigit(page, 4);
   const bars = page.getByTestId('probabilities').locator('li');
-  await expect(bars).toHaveCount(10);
+  await expect(bars).toHaveCount(11);
   await expect(bars.nth(4)).toHaveClass('top');
+  await expect(bars.nth(10)).toHaveAttribute('aria-label', /^not a digit: \d+\.\d%$/);
   await expect(page.getByTestId('prediction-confidence')).toHaveText(/^\d+\.\d%$/);
   await expect(page.getByTestId('prediction-latency')).toHaveText(/^\d+(\.\d)? ms$/);
 });

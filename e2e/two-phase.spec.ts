@@ -1,11 +1,11 @@
 /**
  * Both phases end to end: unsure drawings go to the cloud and confident ones
- * never do, requests made offline survive a closed tab and are answered later,
+ * never do, a letter is "not a digit" on the device itself, requests made offline survive a closed tab and are answered later,
  * and a failing cloud leaves the edge answer standing.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { GATED_DIGIT, GATED_STROKES } from '../test/fixtures/digit-strokes';
+import { GATED_DIGIT, GATED_STROKES, NOT_A_DIGIT_STROKES } from '../test/fixtures/digit-strokes';
 import { drawAndSettle, shownAnswer, waitForPhaseOne, waitForServiceWorker } from './support/app';
 import { predictCalls } from './support/server-metrics';
 
@@ -53,6 +53,17 @@ test('a confident drawing never calls the cloud', async ({ page, request }) => {
     ],
   ]);
   expect(await shownAnswer(page)).toEqual({ label: '1', source: 'edge', status: 'final' });
+  expect(keys).toEqual([]);
+  expect(await predictCalls(request, cloudModel)).toBe(before);
+});
+
+test('a letter is answered "not a digit" on the device, without the cloud', async ({ page, request }) => {
+  const keys = watchCloudKeys(page);
+  const before = await predictCalls(request, cloudModel);
+  await drawAndSettle(page, NOT_A_DIGIT_STROKES);
+  expect(await shownAnswer(page)).toEqual({ label: 'not a digit', source: 'edge', status: 'final' });
+  await expect(page.getByTestId('prediction-label')).toHaveAttribute('data-label', 'not-a-digit');
+  await expect(page.getByTestId('history').locator('li').first().locator('.history-label')).toHaveText('not a digit');
   expect(keys).toEqual([]);
   expect(await predictCalls(request, cloudModel)).toBe(before);
 });
