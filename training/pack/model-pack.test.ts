@@ -113,9 +113,15 @@ describe('held-out evaluation', () => {
     expect(cloud.metrics.heldout.count).toBe(heldout.labels.length);
   });
 
-  it('the int8 model agrees with the fp32 small model on at least 99% of held-out labels', async () => {
+  it('the int8 model agrees with the fp32 small model on at least 99% of held-out labels, digits and negatives', async () => {
     const fp32 = await runRows(readFileSync(join(ARTIFACTS_DIR, 'small-fp32.onnx')), samples(heldout));
     expect(agreement(int8, fp32)).toBeGreaterThanOrEqual(0.99);
+    const negatives = samples(loadNegatives('heldout', REJECT_INDEX));
+    const [int8Negatives, fp32Negatives] = [
+      await runRows(bytesOf(edge.file), negatives),
+      await runRows(readFileSync(join(ARTIFACTS_DIR, 'small-fp32.onnx')), negatives),
+    ];
+    expect(agreement(int8Negatives, fp32Negatives)).toBeGreaterThanOrEqual(0.99);
   });
 
   it('the pack meets its targets on the held-out split', async () => {

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const heldout = loadPart('heldout');
   const samples = asSamples(heldout);
   const edgeBytes = await readFile(join(MODELS_DIR, edge.file));
-  const fullRows = await runRows(await readFile(join(MODELS_DIR, cloud.file)), samples);
+  const fullBytes = await readFile(join(MODELS_DIR, cloud.file));
+  const fullRows = await runRows(fullBytes, samples);
   const int8Rows = await runRows(edgeBytes, samples);
   const fp32Rows = await runRows(await readFile(SMALL_FP32), samples);
   const fullAcc = accuracyOf(fullRows, heldout.labels);
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   if (reject) {
     const negatives = loadNegatives('heldout', reject.index);
     const negativeSamples = asSamples(negatives);
-    const [smallNeg, fullNeg] = [await runRows(edgeBytes, negativeSamples), await runRows(await readFile(join(MODELS_DIR, cloud.file)), negativeSamples)];
+    const [smallNeg, fullNeg] = [await runRows(edgeBytes, negativeSamples), await runRows(fullBytes, negativeSamples)];
     rejections = { digits: rejectionFigures(int8Rows, fullRows, rule, reject.index), negatives: rejectionFigures(smallNeg, fullNeg, rule, reject.index) };
     printRejections(rejections.digits, rejections.negatives, figuresByKind(smallNeg, fullNeg, negatives.kinds, rule, reject.index));
   }
