@@ -4,6 +4,8 @@
  * their 784 pixels) in requests of 1,000, and 100,000 labels in requests of
  * 10,000, a few requests in flight. Prints records per second.
  */
+import { readFileSync } from 'node:fs';
+import { modelForRole, parseManifest } from '../../../src/core/manifest';
 import { drawnPixels } from '../../../test/drawn-digits';
 
 const IN_FLIGHT = 4;
@@ -30,12 +32,14 @@ async function sendAll(bodies: readonly string[], url: string): Promise<void> {
 export async function httpIngest(base: string, records: number, labels: number): Promise<IngestRates> {
   const prefix = `edge-${Date.now()}-`;
   const pixels = Array.from({ length: 10 }, (_, d) => drawnPixels(d));
+  // One probability per label of the pack's edge model (the digits, and "not a digit" when it has it).
+  const classes = modelForRole(parseManifest(JSON.parse(readFileSync('public/models/manifest.json', 'utf8'))), 'edge').labels.length;
   const recordBodies: string[] = [];
   for (let from = 0; from < records; from += 1000) {
     const batch = Array.from({ length: Math.min(1000, records - from) }, (_, j) => {
       const i = from + j;
       const digit = i % 10;
-      const probabilities = Array.from({ length: 10 }, (_, c) => (c === digit ? 0.91 : 0.01));
+      const probabilities = Array.from({ length: classes }, (_, c) => (c === digit ? 0.9 : 0.1 / (classes - 1)));
       return {
         key: `${prefix}${i}`,
         model: 'digits-small',
