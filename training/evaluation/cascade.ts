@@ -68,6 +68,9 @@ export const THRESHOLD_GRID: readonly number[] = [
   ...Array.from({ length: 50 }, (_, i) => Number((0.5 + i * 0.01).toFixed(2))),
   ...Array.from({ length: 10 }, (_, i) => Number((0.99 + i * 0.001).toFixed(3))),
 ];
+/** The thresholds the manifest's curve gives: enough for a slider to say how much goes to the cloud. */
+export const CURVE_THRESHOLDS: readonly number[] = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
+
 export const ESCALATE_AT_GRID: readonly number[] = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
 export const ANSWER_AT_GRID: readonly number[] = [0.9, 0.95, 0.98, 0.99, 0.995, 0.999];
 

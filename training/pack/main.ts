@@ -13,7 +13,7 @@ import { parseManifest, type Manifest, type ModelEntry } from '../../src/core/ma
 import { MNIST_COM_ID } from '../../src/core/preprocess';
 import { accuracyOf, runRows } from '../../tools/onnx/evaluate';
 import { asSamples, loadNegatives, loadPart, type LabelledSet } from '../data/datasets';
-import { accuracyOfLabels, chooseGate, GATE_RULE, pairPredictions, type GateChoice } from '../evaluation/cascade';
+import { accuracyOfLabels, cascadeAt, chooseGate, CURVE_THRESHOLDS, GATE_RULE, pairPredictions, type GateChoice } from '../evaluation/cascade';
 import { signatureOf } from './onnx-signature';
 import { ARTIFACTS_DIR } from './paths';
 
@@ -92,6 +92,12 @@ async function main(): Promise<void> {
           negatives: negativeFigures(choice.ifCloudAnswers),
         },
       },
+      curve: [...new Set([...CURVE_THRESHOLDS, rule.threshold])]
+        .sort((a, b) => a - b)
+        .map((threshold) => {
+          const point = cascadeAt(digits, { threshold, reject: rule.reject });
+          return { threshold, escalated: point.escalated, two_phase_accuracy: point.accuracy };
+        }),
     },
   };
 

@@ -150,9 +150,17 @@ describe('held-out evaluation', () => {
   it('the gate rule is the one the search picks on the validation digits and negatives', async () => {
     const paired = async (set: LabelledSet) =>
       pairPredictions(await runRows(bytesOf(edge.file), samples(set)), await runRows(bytesOf(cloud.file), samples(set)), set.labels);
-    const choice = chooseGate(await paired(loadPart('validation')), await paired(loadNegatives('validation', REJECT_INDEX)), REJECT_INDEX);
+    const digits = await paired(loadPart('validation'));
+    const choice = chooseGate(digits, await paired(loadNegatives('validation', REJECT_INDEX)), REJECT_INDEX);
     expect(choice.chosen.digits.rule).toEqual({ threshold: edge.gate?.threshold, reject });
     expect(choice.chosen.negatives.rejected).toBe(edge.gate?.chosen.validation.negatives?.rejected);
     expect(choice.decision).toBe(edge.gate?.chosen.edge_answers?.decision);
+    // The curve a threshold setting reads: the validation cascade at each threshold, the chosen one among them.
+    const curve = edge.gate?.chosen.curve ?? [];
+    expect(curve.map((p) => p.threshold)).toContain(edge.gate?.threshold);
+    for (const point of curve) {
+      const fresh = cascadeAt(digits, { threshold: point.threshold, reject });
+      expect([point.escalated, point.two_phase_accuracy]).toEqual([fresh.escalated, fresh.accuracy]);
+    }
   });
 });

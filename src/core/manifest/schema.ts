@@ -77,6 +77,8 @@ export const GateSchema = z.object({
       negatives: NegativeFiguresSchema.optional(),
     }),
     edge_answers: EdgeAnswersSchema.optional(),
+    /** The cascade on the validation digits at other thresholds (the reject rule as chosen), for a setting that moves the threshold. */
+    curve: z.array(z.object({ threshold: z.number().gt(0).max(1), escalated: probability, two_phase_accuracy: probability })).optional(),
   }),
 });
 
