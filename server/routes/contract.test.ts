@@ -17,7 +17,8 @@ import { ModelLoadResponse, RepositoryIndexResponse, RepositoryUnloadResponse } 
 import { ErrorBody, type ErrorCode } from '../../src/core/api/errors';
 import { InferenceResponse, ModelMetadata, ModelReady, ServerLive, ServerMetadata, ServerReady } from '../../src/core/api/oip';
 import { PredictResponse } from '../../src/core/api/predict';
-import { drawnPixels, drawnRgba, encodePngBase64 } from '../../test/drawn-digits';
+import { argmax } from '../../src/core/math/probabilities';
+import { drawnPixels, drawnRgba, encodePngBase64, packModel } from '../../test/drawn-digits';
 import { BATCH_OPERATIONS, EVALUATION_OPERATIONS } from '../../test/server/api-operations';
 import { coldServer, readyServer, registryCopy } from '../../test/server/test-server';
 import type { Server } from '../app';
@@ -161,11 +162,15 @@ describe('answers parse strictly with their wire schemas', () => {
   });
 
   it('gives infer outputs of the shape the request asked for', async () => {
+    const { labels } = packModel('digits-full');
     const response = await server.app.inject(post('/v2/models/digits-full/infer', { inputs: [tensor([3, 8])] }));
     const body = conforms(InferenceResponse, response.json());
     expect(body.outputs).toHaveLength(1);
-    expect(body.outputs[0]).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [2, 10] });
-    expect(body.outputs[0]?.data).toHaveLength(20);
+    expect(body.outputs[0]).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [2, labels.length] });
+    const data = body.outputs[0]?.data as number[];
+    expect(data).toHaveLength(2 * labels.length);
+    // Row-major: each row is one drawing's logits, in the order sent.
+    expect([0, 1].map((row) => labels[argmax(data.slice(row * labels.length, (row + 1) * labels.length))])).toEqual(['3', '8']);
   });
 
   it('gives each signature its own fields in a prediction', async () => {

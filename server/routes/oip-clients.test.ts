@@ -28,7 +28,8 @@ import { readFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRows } from '../../tools/onnx/evaluate';
-import { drawnPixels } from '../../test/drawn-digits';
+import { argmax } from '../../src/core/math/probabilities';
+import { drawnPixels, packModel } from '../../test/drawn-digits';
 import { readyServer } from '../../test/server/test-server';
 import type { Server } from '../app';
 
@@ -189,16 +190,21 @@ const digits = [3, 7];
 const pixels = digits.flatMap((d) => drawnPixels(d)).map((v) => Math.fround(v));
 const onePixels = pixels.slice(0, 784);
 const shape = [2, 1, 28, 28];
+/** The full model's labels, as the pack's manifest gives them: one logit each per row. */
+const LABELS = packModel('digits-full').labels;
+const CLASSES = LABELS.length;
 let oracle: Float32Array[];
 beforeAll(async () => {
   oracle = await runRows(readFileSync('public/models/digits-full/1/model.onnx'), { shape, data: Float32Array.from(pixels) });
 });
 
-/** The logits match onnxruntime's own, to 4 digits. */
+/** The logits match onnxruntime's own, to 4 digits, and each row's top label is the digit drawn. */
 function expectOracleLogits(output: ClientOutput | undefined, rows = 2): void {
-  expect(output).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [rows, 10] });
-  expect(output?.values).toHaveLength(rows * 10);
-  output?.values.forEach((v, i) => expect(v).toBeCloseTo(oracle[Math.floor(i / 10)]?.[i % 10] ?? NaN, 4));
+  expect(output).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [rows, CLASSES] });
+  expect(output?.values).toHaveLength(rows * CLASSES);
+  output?.values.forEach((v, i) => expect(v).toBeCloseTo(oracle[Math.floor(i / CLASSES)]?.[i % CLASSES] ?? NaN, 4));
+  const tops = Array.from({ length: rows }, (_, row) => LABELS[argmax(output?.values.subarray(row * CLASSES, (row + 1) * CLASSES) ?? [])]);
+  expect(tops).toEqual(digits.slice(0, rows).map(String));
 }
 
 describe('tritonclient.http', () => {
@@ -225,7 +231,7 @@ describe('tritonclient.http', () => {
     expect(JSON.parse(answer.body.toString('utf8'))).toMatchObject({
       name: 'digits-full',
       inputs: [{ name: 'pixels', datatype: 'FP32', shape: [-1, 1, 28, 28] }],
-      outputs: [{ name: 'logits', datatype: 'FP32', shape: [-1, 10] }],
+      outputs: [{ name: 'logits', datatype: 'FP32', shape: [-1, CLASSES] }],
     });
   });
 
@@ -257,7 +263,7 @@ describe('tritonclient.http', () => {
     expect(result.json).toEqual({
       model_name: 'digits-full',
       model_version: '1',
-      outputs: [{ name: 'logits', datatype: 'FP32', shape: [2, 10], parameters: { binary_data_size: 80 } }],
+      outputs: [{ name: 'logits', datatype: 'FP32', shape: [2, CLASSES], parameters: { binary_data_size: 2 * CLASSES * 4 } }],
     });
     expectOracleLogits(result.outputs[0]);
   });

@@ -11,7 +11,8 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MetadataTensor, ServerLive, ServerMetadata, ServerReady } from '../../src/core/api/oip';
-import { drawnPixels } from '../../test/drawn-digits';
+import { argmax } from '../../src/core/math/probabilities';
+import { drawnPixels, packModel } from '../../test/drawn-digits';
 import { coldServer, readyServer } from '../../test/server/test-server';
 import type { Server } from '../app';
 
@@ -64,6 +65,11 @@ beforeAll(async () => {
 afterAll(() => server.app.close());
 
 const pixels = drawnPixels(4);
+/** The full model's labels, as the pack's manifest gives them: one FP32 logit each per row. */
+const LABELS = packModel('digits-full').labels;
+const LOGIT_BYTES = 4 * LABELS.length;
+/** The little-endian FP32 values of a binary answer's tail. */
+const floats = (tail: Buffer) => Array.from({ length: tail.length / 4 }, (_, i) => tail.readFloatLE(i * 4));
 const tensor = (overrides: object = {}) => ({ name: 'pixels', shape: [1, 1, 28, 28], datatype: 'FP32', data: pixels, ...overrides });
 const post = (url: string, payload: object): InjectOptions => ({ method: 'POST', url, payload });
 const binaryBody = (json: object, bytes: number) => {
@@ -310,8 +316,10 @@ describe('Open Inference Protocol answers conform to the specification', () => {
     const length = Number(response.headers['inference-header-content-length']);
     const raw = response.rawPayload;
     const header = binaryInferenceResponse.parse(JSON.parse(raw.subarray(0, length).toString('utf8')));
-    expect(header.outputs[0]?.parameters.binary_data_size).toBe(40);
-    expect(raw.length).toBe(length + 40);
+    expect(header.outputs[0]).toMatchObject({ name: 'logits', shape: [1, LABELS.length] });
+    expect(header.outputs[0]?.parameters.binary_data_size).toBe(LOGIT_BYTES);
+    expect(raw.length).toBe(length + LOGIT_BYTES);
+    expect(LABELS[argmax(floats(raw.subarray(length)))]).toBe('4');
   });
 
   it("answers Triton's raw binary request (Inference-Header-Content-Length: 0) with binary outputs", async () => {
@@ -326,7 +334,9 @@ describe('Open Inference Protocol answers conform to the specification', () => {
     expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
     const length = Number(response.headers['inference-header-content-length']);
     const header = binaryInferenceResponse.parse(JSON.parse(response.rawPayload.subarray(0, length).toString('utf8')));
-    expect(header.outputs[0]).toMatchObject({ name: 'logits', shape: [1, 10] });
+    expect(header.outputs[0]).toMatchObject({ name: 'logits', shape: [1, LABELS.length], parameters: { binary_data_size: LOGIT_BYTES } });
+    expect(response.rawPayload.length).toBe(length + LOGIT_BYTES);
+    expect(LABELS[argmax(floats(response.rawPayload.subarray(length)))]).toBe('4');
   });
 
   it('answers readiness 503 with the same object while the models load', async () => {

@@ -1,13 +1,15 @@
 /**
  * The Open Inference Protocol routes: health, readiness and metadata, and infer
- * with flat or nested tensors, bad requests refused with their reason.
+ * with flat or nested tensors (a drawing that is not a digit answered with the
+ * reject class like any other), bad requests refused with their reason.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../app';
 import { runRows } from '../../tools/onnx/evaluate';
 import { coldServer, readyServer } from '../../test/server/test-server';
-import { drawnPixels } from '../../test/drawn-digits';
+import { argmax } from '../../src/core/math/probabilities';
+import { drawnLetterPixels, drawnPixels, packModel } from '../../test/drawn-digits';
 
 let server: Server;
 beforeAll(async () => {
@@ -18,6 +20,8 @@ afterAll(() => server.app.close());
 const get = (url: string) => server.app.inject({ url });
 const infer = (url: string, payload: unknown) => server.app.inject({ method: 'POST', url, payload: payload as object });
 const tensor = (data: unknown, shape = [1, 1, 28, 28]) => ({ name: 'pixels', shape, datatype: 'FP32', data });
+const FULL = packModel('digits-full');
+const CLASSES = FULL.labels.length;
 
 describe('Open Inference Protocol: health and metadata', () => {
   it('is live, and ready once every model is warm', async () => {
@@ -46,7 +50,7 @@ describe('Open Inference Protocol: health and metadata', () => {
       versions: ['1'],
       platform: 'onnx_onnxv1',
       inputs: [{ name: 'pixels', datatype: 'FP32', shape: [-1, 1, 28, 28] }],
-      outputs: [{ name: 'logits', datatype: 'FP32', shape: [-1, 10] }],
+      outputs: [{ name: 'logits', datatype: 'FP32', shape: [-1, CLASSES] }],
     });
   });
 
@@ -81,9 +85,23 @@ describe('Open Inference Protocol: infer', () => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body).toMatchObject({ model_name: 'digits-full', model_version: '1', id: 'req-42' });
-    expect(body.outputs[0]).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [2, 10] });
+    expect(body.outputs[0]).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [2, CLASSES] });
+    expect(body.outputs[0].data).toHaveLength(2 * CLASSES);
     const direct = await runRows(readFileSync('public/models/digits-full/1/model.onnx'), { shape: [2, 1, 28, 28], data: Float32Array.from(flat) });
-    (body.outputs[0].data as number[]).forEach((v, i) => expect(v).toBeCloseTo(direct[Math.floor(i / 10)]?.[i % 10] ?? NaN, 4));
+    (body.outputs[0].data as number[]).forEach((v, i) => expect(v).toBeCloseTo(direct[Math.floor(i / CLASSES)]?.[i % CLASSES] ?? NaN, 4));
+  });
+
+  it.each(['digits-full', 'digits-small'])("answers a drawing that is not a digit with %s's reject class on top", async (name) => {
+    const model = packModel(name);
+    expect(model.reject_label).toBe('not-a-digit');
+    const reject = model.labels.indexOf(model.reject_label ?? '');
+    expect(reject).toBeGreaterThanOrEqual(0);
+    const response = await infer(`/v2/models/${name}/infer`, { inputs: [tensor(drawnLetterPixels())] });
+    expect(response.statusCode).toBe(200);
+    const [output] = response.json().outputs;
+    expect(output).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [1, model.labels.length] });
+    expect(output.data).toHaveLength(model.labels.length);
+    expect(argmax(output.data as number[])).toBe(reject);
   });
 
   it('reads nested data as row-major, the same as flat', async () => {

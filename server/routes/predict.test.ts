@@ -1,13 +1,14 @@
 /**
  * The keyed :predict route: every key gets its own answer, PNG drawings are
- * preprocessed as in the app, the logits and explain signatures work, and bad
- * requests are refused by name.
+ * preprocessed as in the app, a drawing that is not a digit is answered with
+ * the model's reject label like any other, the logits and explain signatures
+ * work, and bad requests are refused by name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { softmax } from '../../src/core/math/probabilities';
+import { argmax, softmax } from '../../src/core/math/probabilities';
 import type { Server } from '../app';
 import { readyServer } from '../../test/server/test-server';
-import { drawnPixels, drawnRgba, encodePngBase64 } from '../../test/drawn-digits';
+import { drawnLetterPixels, drawnPixels, drawnRgba, encodePngBase64, packModel } from '../../test/drawn-digits';
 
 let server: Server;
 beforeAll(async () => {
@@ -17,6 +18,7 @@ afterAll(() => server.app.close());
 
 const predict = (payload: unknown, url = '/v1/models/digits-full:predict') => server.app.inject({ method: 'POST', url, payload: payload as object });
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const FULL = packModel('digits-full');
 
 describe('keyed predictions', () => {
   it('returns every key with its own label and probabilities, whatever the order', async () => {
@@ -30,7 +32,8 @@ describe('keyed predictions', () => {
       const digit = keys.indexOf(p.key);
       expect(digit).toBeGreaterThanOrEqual(0);
       expect(p.label).toBe(String(digit));
-      expect(p.probabilities).toHaveLength(10);
+      expect(p.probabilities).toHaveLength(FULL.labels.length);
+      expect(FULL.labels[argmax(p.probabilities)]).toBe(p.label);
       expect(p.probabilities.reduce((s: number, v: number) => s + v, 0)).toBeCloseTo(1, 5);
       expect(p).not.toHaveProperty('explanation');
     }
@@ -49,6 +52,36 @@ describe('keyed predictions', () => {
     // The server's preprocessing of the PNG matches the app's of the same drawing.
     byKey['dark-4']?.probabilities.forEach((v, i) => expect(v).toBeCloseTo(byKey['pixels-4']?.probabilities[i] ?? NaN, 5));
   });
+
+  it.each(['/v1/models/digits-full:predict', '/v1/models/digits-small/versions/1:predict'])(
+    'answers a drawing that is not a digit with the reject label beside a digit, at %s',
+    async (url) => {
+      const model = packModel(url.includes('digits-small') ? 'digits-small' : 'digits-full');
+      expect(model.reject_label).toBe('not-a-digit');
+      const reject = model.labels.indexOf(model.reject_label ?? '');
+      const response = await predict(
+        {
+          instances: [
+            { key: 'letter-a', pixels: drawnLetterPixels() },
+            { key: 'seven', pixels: drawnPixels(7) },
+          ],
+        },
+        url,
+      );
+      expect(response.statusCode).toBe(200);
+      const byKey = Object.fromEntries((response.json().predictions as { key: string; label: string; probabilities: number[] }[]).map((p) => [p.key, p]));
+      expect(byKey['letter-a']?.label).toBe(model.reject_label);
+      const letter = byKey['letter-a']?.probabilities ?? [];
+      expect(letter).toHaveLength(model.labels.length);
+      expect(argmax(letter)).toBe(reject);
+      expect(letter[reject]).toBeGreaterThan(0.5);
+      expect(letter.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+      // The digit in the same request keeps its own answer.
+      expect(byKey['seven']?.label).toBe('7');
+      expect(argmax(byKey['seven']?.probabilities ?? [])).toBe(model.labels.indexOf('7'));
+      expect(byKey['seven']?.probabilities[reject]).toBeLessThan(0.5);
+    },
+  );
 
   it('answers a named version and the small model too', async () => {
     const response = await predict({ instances: [{ key: 'k', pixels: drawnPixels(3) }] }, '/v1/models/digits-small/versions/1:predict');

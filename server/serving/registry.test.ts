@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError, type ErrorCode } from '../../src/core/api/errors';
 import { argmax, softmax } from '../../src/core/math/probabilities';
-import { drawnPixels } from '../../test/drawn-digits';
+import { drawnPixels, packModel } from '../../test/drawn-digits';
 import { registryCopy } from '../../test/server/test-server';
 import { runRows } from '../../tools/onnx/evaluate';
 import { loadConfig } from '../config';
@@ -24,6 +24,9 @@ import type { ServingSettings } from './settings';
 
 const settings: ServingSettings = loadConfig({ LOG_LEVEL: 'silent', MAX_BATCH_SIZE: '16' });
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+/** The full model's labels, as the pack's manifest gives them: one per output class. */
+const LABELS = packModel('digits-full').labels;
+const CLASSES = LABELS.length;
 const TIMEOUT_MS = 10_000;
 
 let registry: ModelRegistry;
@@ -69,8 +72,9 @@ describe('a registry made from plain settings', () => {
     const model = registry.resolve('digits-full');
     expect(model.entry).toMatchObject({ name: 'digits-full', version: '1' });
     expect(model.input).toMatchObject({ name: 'pixels', shape: [-1, 1, 28, 28] });
-    expect(model.output).toMatchObject({ name: 'logits', shape: [-1, 10] });
-    expect([model.rowSize, model.classes]).toEqual([784, 10]);
+    expect(model.output).toMatchObject({ name: 'logits', shape: [-1, CLASSES] });
+    expect([model.rowSize, model.classes]).toEqual([784, CLASSES]);
+    expect(model.entry.labels).toEqual(LABELS);
     expect(registry.resolve('digits-full', '1')).toBe(model);
   });
 
@@ -78,9 +82,10 @@ describe('a registry made from plain settings', () => {
     const model = registry.resolve('digits-full');
     const input = Float32Array.from(DIGITS.flatMap((d) => drawnPixels(d)));
     const logits = await model.infer(input, DIGITS.length, TIMEOUT_MS);
-    expect(logits.length).toBe(DIGITS.length * 10);
+    expect(logits.length).toBe(DIGITS.length * CLASSES);
     DIGITS.forEach((_, row) => {
-      for (let j = 0; j < 10; j++) expect(logits[row * 10 + j]).toBeCloseTo(oracle[row]?.[j] ?? NaN, 4);
+      expect(oracle[row]).toHaveLength(CLASSES);
+      for (let j = 0; j < CLASSES; j++) expect(logits[row * CLASSES + j]).toBeCloseTo(oracle[row]?.[j] ?? NaN, 4);
     });
     expect(model.stats()).toEqual({ queuedRows: 0, maxBatchSize: 16, maxQueueRows: settings.batching.maxQueueRows, restarts: 0, available: true });
   });
@@ -88,7 +93,10 @@ describe('a registry made from plain settings', () => {
   it('gives each of many concurrent single-row calls its own logits', async () => {
     const model = registry.resolve('digits-full');
     const rows = await Promise.all(DIGITS.map((d) => model.infer(Float32Array.from(drawnPixels(d)), 1, TIMEOUT_MS)));
-    rows.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(oracle[i]?.[j] ?? NaN, 4)));
+    rows.forEach((row, i) => {
+      expect(row).toHaveLength(CLASSES);
+      row.forEach((v, j) => expect(v).toBeCloseTo(oracle[i]?.[j] ?? NaN, 4));
+    });
     expect(model.stats().queuedRows).toBe(0);
   });
 
@@ -112,10 +120,11 @@ describe('keyed predictions without HTTP', () => {
     predictions.forEach((p, i) => {
       const digit = order[i] ?? -1;
       const expected = oracle[digit] ?? new Float32Array();
-      expect(p.label).toBe(String(argmax(expected)));
+      expect(p.label).toBe(LABELS[argmax(expected)]);
       expect(p.label).toBe(String(digit));
       expect(Object.keys(p).sort()).toEqual(['key', 'label', 'probabilities']);
       const probabilities = softmax(expected);
+      expect(p.probabilities).toHaveLength(CLASSES);
       p.probabilities?.forEach((v, j) => expect(v).toBeCloseTo(probabilities[j] ?? NaN, 5));
     });
   });
@@ -124,6 +133,7 @@ describe('keyed predictions without HTTP', () => {
     const predictions = await predictor.predict(registry.resolve('digits-full'), instances.slice(0, 3), 'logits');
     predictions.forEach((p, i) => {
       expect(Object.keys(p).sort()).toEqual(['key', 'label', 'logits']);
+      expect(p.logits).toHaveLength(CLASSES);
       p.logits?.forEach((v, j) => expect(v).toBeCloseTo(oracle[order[i] ?? -1]?.[j] ?? NaN, 4));
     });
   });
@@ -139,6 +149,7 @@ describe('keyed predictions without HTTP', () => {
     // Blanking the strokes lowers the probability of "7" somewhere.
     expect(Math.max(...(map?.drop.flat() ?? []))).toBeGreaterThan(0);
     const probabilities = softmax(oracle[7] ?? new Float32Array());
+    expect(prediction?.probabilities).toHaveLength(CLASSES);
     prediction?.probabilities?.forEach((v, j) => expect(v).toBeCloseTo(probabilities[j] ?? NaN, 5));
   });
 });
