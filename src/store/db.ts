@@ -23,11 +23,23 @@ export interface CacheEntry {
   readonly usedAt: number;
 }
 
+/** The user's own label for an answer (ground truth), and whether the server has it yet. */
+export interface FeedbackState {
+  /** One of the pack's labels: a digit, or the reject label ("not a digit"). */
+  readonly label: string;
+  readonly at: number;
+  readonly sent: boolean;
+}
+
 export interface HistoryEntry {
   /** One entry per drawing: later answers for the same drawing replace it. */
   readonly drawingId: string;
   readonly answer: Answer;
   readonly at: number;
+  /** The model input as bytes (28x28, 0 = no ink, 255 = full ink), for a thumbnail. */
+  readonly thumbnail?: Uint8Array;
+  /** The user's label for this answer, when given. */
+  readonly feedback?: FeedbackState;
 }
 
 export interface AppSchema extends DBSchema {

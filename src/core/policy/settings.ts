@@ -1,5 +1,6 @@
 /**
- * The user's settings (inference mode, gate threshold, cloud timeout, backend):
+ * The user's settings (inference mode, gate threshold, cloud timeout, backend,
+ * the next-digit flow, sharing drawings):
  * their schema, defaults, and how stored values are read back.
  */
 import { z } from 'zod';
@@ -19,6 +20,10 @@ export const SettingsSchema = z.object({
   cloudTimeoutMs: z.number().int().min(SETTINGS_BOUNDS.cloudTimeoutMs.min).max(SETTINGS_BOUNDS.cloudTimeoutMs.max),
   /** `auto` lets the start-up probe pick; the others force a backend. */
   backend: z.enum(['auto', 'wasm', 'webgpu']),
+  /** After an answer settles, the next stroke starts a new drawing (undo brings the old one back). */
+  nextDigit: z.boolean(),
+  /** Sampled edge records carry the 28x28 input; off, they carry no pixels. */
+  shareDrawings: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type BackendPreference = Settings['backend'];
@@ -28,6 +33,8 @@ export const DEFAULT_SETTINGS: Settings = {
   thresholdOverride: null,
   cloudTimeoutMs: 5000,
   backend: 'auto',
+  nextDigit: true,
+  shareDrawings: true,
 };
 
 /**
