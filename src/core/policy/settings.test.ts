@@ -12,8 +12,15 @@ describe('parseSettings', () => {
   });
 
   it('keeps valid fields and resets only the invalid ones', () => {
-    const parsed = parseSettings({ mode: 'only_in_cloud', thresholdOverride: 7, cloudTimeoutMs: 1500, backend: 'metal' });
-    expect(parsed).toEqual({ mode: 'only_in_cloud', thresholdOverride: null, cloudTimeoutMs: 1500, backend: 'auto' });
+    const parsed = parseSettings({
+      mode: 'only_in_cloud',
+      thresholdOverride: 7,
+      cloudTimeoutMs: 1500,
+      backend: 'metal',
+      nextDigit: false,
+      shareDrawings: 'yes',
+    });
+    expect(parsed).toEqual({ mode: 'only_in_cloud', thresholdOverride: null, cloudTimeoutMs: 1500, backend: 'auto', nextDigit: false, shareDrawings: true });
   });
 
   it('accepts every mode and a threshold override within its bounds', () => {
