@@ -1,6 +1,7 @@
 /**
  * The batch command run in this process on JSONL and CSV inputs: its labels
- * are the model's own (a direct onnxruntime run on the same rows), bad rows of
+ * are the model's own (a direct onnxruntime run on the same rows), a drawing
+ * that is not a digit gets the model's reject label beside digits, bad rows of
  * every kind land in the errors files with their line and code while the good
  * rows around them are predicted as usual, a job with too many bad rows stops
  * early, and each mistake of the user is a clear message with its exit code.
@@ -10,10 +11,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outputRows, pixelColumns, readJob, rowPixels, scratch, writeCsv, writeJsonl, digitPng } from '../../test/batch/inputs';
 import { batch, oracleLabels } from '../../test/batch/run';
+import { drawnLetterPixels, packModel } from '../../test/drawn-digits';
 import { imageToInput } from '../serving/decode/decode-image';
 import { checkPngBase64 } from '../serving/inference/png';
 
 const MODEL = 'digits-small';
+/** The model's outputs, one per label of its manifest entry. */
+const CLASSES = packModel(MODEL).labels.length;
 const predict = (input: string, output: string, ...more: string[]) =>
   batch(['predict', '--model', MODEL, '--input', input, '--output', output, '--workers', '2', ...more]);
 const imageInput = (png: string) => Array.from(imageToInput({ png: checkPngBase64(png, 'image'), ink: 'dark-on-light', preprocessing: 'mnist-28x28-com' }));
@@ -37,6 +41,7 @@ describe('batch predict gives the model its own labels', () => {
     pngs.forEach((_, d) => expect(predictions.get(`img${d}`)?.label).toBe(expected[300 + d]));
     const first = predictions.get('p0');
     expect(first).toMatchObject({ model: MODEL, model_version: '1' });
+    expect(first?.probabilities).toHaveLength(CLASSES);
     expect(first?.probabilities?.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(outputRows(join(dir, 'out'), 'errors')).toEqual([]);
     const job = readJob(join(dir, 'out'));
@@ -46,7 +51,7 @@ describe('batch predict gives the model its own labels', () => {
     const logits = await predict(input, join(dir, 'logits'), '--signature', 'logits');
     expect(logits.code, logits.err).toBe(0);
     const scored = byKey(outputRows(join(dir, 'logits'), 'predictions'));
-    expect(scored.get('p7')?.logits).toHaveLength(10);
+    expect(scored.get('p7')?.logits).toHaveLength(CLASSES);
     expect(scored.get('p7')?.label).toBe(expected[7]);
     // Each line is the prediction's compact JSON, its fields in this order.
     for (const [out, values] of [
@@ -89,6 +94,37 @@ describe('batch predict gives the model its own labels', () => {
     const imageExpected = await oracleLabels(MODEL, pngs.map(imageInput));
     const imagePredictions = byKey(outputRows(join(dir, 'images-out'), 'predictions'));
     pngs.forEach((_, d) => expect(imagePredictions.get(String(d + 2))?.label).toBe(imageExpected[d]));
+  });
+
+  it.each(['digits-small', 'digits-full'])('answers the reject label for a drawing that is not a digit, beside digits (%s)', async (model) => {
+    const entry = packModel(model);
+    const reject = entry.labels.indexOf(entry.reject_label ?? '');
+    expect(reject, `${model} names a reject label`).toBeGreaterThanOrEqual(0);
+    const dir = scratch();
+    const digits = Array.from({ length: 10 }, (_, d) => rowPixels(d));
+    const letter = drawnLetterPixels();
+    // The letter in the middle of the file and of a chunk, between digits.
+    const input = writeJsonl(join(dir, 'in.jsonl'), [
+      ...digits.slice(0, 5).map((p, d) => ({ key: `d${d}`, pixels: p })),
+      { key: 'letter-a', pixels: letter },
+      ...digits.slice(5).map((p, i) => ({ key: `d${i + 5}`, pixels: p })),
+    ]);
+    const run = await batch(['predict', '--model', model, '--input', input, '--output', join(dir, 'out'), '--workers', '2', '--chunk-rows', '4']);
+    expect(run.code, run.err).toBe(0);
+    const predictions = byKey(outputRows(join(dir, 'out'), 'predictions'));
+    expect(predictions.size).toBe(11);
+    const answer = predictions.get('letter-a');
+    expect(answer?.label).toBe(entry.reject_label);
+    expect(answer?.probabilities).toHaveLength(entry.labels.length);
+    expect(Math.max(...(answer?.probabilities ?? []))).toBe(answer?.probabilities?.[reject]);
+    // The digits around it keep their own answers: the drawn digit, as the model file itself gives it.
+    const expected = await oracleLabels(model, [...digits, letter]);
+    expect(expected[10]).toBe(entry.reject_label);
+    digits.forEach((_, d) => {
+      expect(predictions.get(`d${d}`)?.label).toBe(expected[d]);
+      expect(predictions.get(`d${d}`)?.label).toBe(String(d));
+    });
+    expect(outputRows(join(dir, 'out'), 'errors')).toEqual([]);
   });
 
   it('takes keys from the field --key-field names', async () => {

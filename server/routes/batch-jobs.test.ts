@@ -14,10 +14,13 @@ import { faultInput } from '../../test/batch/exactly-once';
 import { rowPixels, scratch, writeJsonl } from '../../test/batch/inputs';
 import { AUTH, createJob, jobOutput, jobStatus, multipart, TOKEN, waitForJob } from '../../test/batch/jobs-api';
 import { oracleLabels } from '../../test/batch/run';
+import { packModel } from '../../test/drawn-digits';
 import { coldServer } from '../../test/server/test-server';
 import type { Server } from '../app';
 
 const MODEL = 'digits-small';
+/** The model's outputs, one per label of its manifest entry. */
+const CLASSES = packModel(MODEL).labels.length;
 
 async function serverOn(dir: string, env: Record<string, string> = {}): Promise<Server> {
   const server = await coldServer({ ADMIN_TOKEN: TOKEN, BATCH_DIR: dir, BATCH_WORKERS: '2', ...env });
@@ -109,7 +112,7 @@ describe('batch jobs API', () => {
     expect(await waitForJob(() => jobStatus(app, id))).toMatchObject({ state: 'succeeded', input: 'upload.jsonl', signature: 'logits', successful: 20 });
     const predictions = await jobOutput(app, id, 'predictions');
     expect(predictions.map((p) => p.key)).toEqual(Array.from({ length: 20 }, (_, i) => `u${i}`));
-    expect(predictions.every((p) => p.logits?.length === 10 && p.probabilities === undefined)).toBe(true);
+    expect(predictions.every((p) => p.logits?.length === CLASSES && p.probabilities === undefined)).toBe(true);
   });
 
   it('refuses what a client gets wrong, with a code naming it, and keeps nothing of it', async () => {

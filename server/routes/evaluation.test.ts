@@ -2,7 +2,9 @@
  * The evaluation routes through Fastify's inject on a server with a real
  * store: feedback committed and joined, edge records checked one by one and
  * never doubled, cloud answers logged by key, monitoring behind the admin
- * token, per-client rate limits, and a coded 4xx for every bad input.
+ * token, the reject label ("not a digit") as ground truth joined into the
+ * windows and the confusion matrix, per-client rate limits, and a coded 4xx
+ * for every bad input.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,15 +14,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../src/core/api/errors';
 import { CascadeResponse, ConfusionResponse, EdgeLogResponse, FeedbackResponse, FlushResponse, WindowsResponse } from '../../src/core/api/evaluation';
 import type { Server } from '../app';
-import { drawnPixels } from '../../test/drawn-digits';
+import { drawnLetterPixels, drawnPixels, packModel } from '../../test/drawn-digits';
 import { readyServer } from '../../test/server/test-server';
 
 const TOKEN = 'evaluation-admin-token-01234';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
+const SMALL = packModel('digits-small');
+const FULL = packModel('digits-full');
 let server: Server;
 
 beforeAll(async () => {
-  server = await readyServer({ EVALUATION: 'on', DATA_DIR: mkdtempSync(join(tmpdir(), 'eval-routes-')), ADMIN_TOKEN: TOKEN, FEEDBACK_RATE_LIMIT: '40' });
+  // MIN_LABELS 1: windows give their accuracy however few labels they hold.
+  server = await readyServer({
+    EVALUATION: 'on',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'eval-routes-')),
+    ADMIN_TOKEN: TOKEN,
+    FEEDBACK_RATE_LIMIT: '40',
+    MIN_LABELS: '1',
+  });
 });
 afterAll(() => server?.app.close());
 
@@ -28,7 +39,7 @@ const post = (url: string, payload: unknown, headers: Record<string, string> = {
   server.app.inject({ method: 'POST', url, payload: payload as InjectOptions['payload'], headers, remoteAddress });
 
 function edgeRecord(key: string, overrides: Record<string, unknown> = {}) {
-  const probabilities = Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.55 : 0.05));
+  const probabilities = SMALL.labels.map((_, i) => (i === 7 ? 0.55 : 0.45 / (SMALL.labels.length - 1)));
   return {
     key,
     model: 'digits-small',
@@ -101,7 +112,7 @@ describe('edge prediction logs', () => {
       [4, 'edge-5', 'INVALID_REQUEST'],
     ]);
     expect(body.rejected[0]?.error).toMatch(/label: "cat"/);
-    expect(body.rejected[1]?.error).toMatch(/2 values; digits-small has 10 labels/);
+    expect(body.rejected[1]?.error).toMatch(`2 values; digits-small has ${SMALL.labels.length} labels`);
     expect(body.rejected[2]?.error).toMatch(/version: "9" is not a version of digits-small/);
     expect(body.rejected[3]?.error).toMatch(/pixels: 2 values; digits-small takes 784/);
     const replay = EdgeLogResponse.parse((await post('/v1/logs/predictions', { records: [records[0], records[5]] })).json());
@@ -172,10 +183,68 @@ describe('cloud answers and monitoring', () => {
 
   it('gives the confusion matrix and the cascade view', async () => {
     const confusion = ConfusionResponse.parse((await server.app.inject({ url: '/v1/monitoring/models/digits-full/confusion', headers: AUTH })).json());
-    expect(confusion.labels).toHaveLength(10);
+    expect(confusion.labels).toEqual(FULL.labels);
+    expect(confusion.matrix).toHaveLength(FULL.labels.length);
+    expect(confusion.matrix.every((row) => row.length === FULL.labels.length)).toBe(true);
     expect(confusion.matrix.flat().reduce((a, b) => a + b, 0)).toBe(5);
     const cascade = CascadeResponse.parse((await server.app.inject({ url: '/v1/monitoring/cascade', headers: AUTH })).json());
     expect(cascade).toMatchObject({ edge_model: 'digits-small', cloud_model: 'digits-full', edge_predictions: 2, escalated_share: 0.5 });
+  });
+});
+
+describe('the reject label as ground truth', () => {
+  const reject = FULL.reject_label as string;
+  const rejectIndex = FULL.labels.indexOf(reject);
+  const digitIndex = FULL.labels.indexOf('7');
+
+  async function monitoring() {
+    const confusion = ConfusionResponse.parse((await server.app.inject({ url: '/v1/monitoring/models/digits-full/confusion', headers: AUTH })).json());
+    const windows = WindowsResponse.parse(
+      (await server.app.inject({ url: '/v1/monitoring/models/digits-full/windows?window=1d&source=cloud', headers: AUTH })).json(),
+    );
+    expect(windows.windows).toHaveLength(1);
+    const w = windows.windows[0] as (typeof windows.windows)[number];
+    const correct = Math.round((w.accuracy?.value ?? 0) * w.labelled);
+    return { matrix: confusion.matrix, w, correct, rejected: Math.round((w.rejection_rate ?? 0) * w.predictions) };
+  }
+
+  it('is accepted by POST /v1/feedback and joined: a digit answered for it is wrong, the reject label right', async () => {
+    expect(rejectIndex).toBeGreaterThanOrEqual(0);
+    const before = await monitoring();
+    const predicted = await post('/v1/models/digits-full:predict', {
+      instances: [
+        { key: 'nad-seven', pixels: drawnPixels(7) },
+        { key: 'nad-letter', pixels: drawnLetterPixels() },
+      ],
+    });
+    expect(predicted.statusCode).toBe(200);
+    expect(predicted.json<{ predictions: { key: string; label: string }[] }>().predictions.map((p) => [p.key, p.label])).toEqual([
+      ['nad-seven', '7'],
+      ['nad-letter', reject],
+    ]);
+    expect(FlushResponse.parse((await post('/v1/monitoring/flush', undefined, AUTH)).json())).toEqual({ written: 2 });
+    // The labels arrive after their predictions are logged: both join at once.
+    const feedback = await post('/v1/feedback', {
+      labels: [
+        { key: 'nad-seven', label: reject },
+        { key: 'nad-letter', label: reject },
+      ],
+    });
+    expect(feedback.statusCode).toBe(200);
+    expect(FeedbackResponse.parse(feedback.json())).toEqual({ accepted: 2, pending: 0 });
+
+    const after = await monitoring();
+    // The window: two more predictions, both labelled, one right; one more answered with the reject label.
+    expect(after.w.predictions - before.w.predictions).toBe(2);
+    expect(after.w.labelled - before.w.labelled).toBe(2);
+    expect(after.correct - before.correct).toBe(1);
+    expect(after.rejected - before.rejected).toBe(1);
+    expect(after.w.label_distribution[reject]).toBe((before.w.label_distribution[reject] ?? 0) + 1);
+    // The confusion matrix (rows true, columns predicted): the reject row gains the wrong 7 and the right reject.
+    const change = after.matrix.map((row, t) => row.map((n, p) => n - (before.matrix[t]?.[p] ?? 0)));
+    expect(change[rejectIndex]?.[digitIndex]).toBe(1);
+    expect(change[rejectIndex]?.[rejectIndex]).toBe(1);
+    expect(change.flat().reduce((a, b) => a + b, 0)).toBe(2);
   });
 });
 

@@ -22,6 +22,9 @@ import { captureIo, predictionRow, storeEnv } from './testing/cli-testing';
 
 const layouts = await ModelLayouts.load(MODEL_PACK_DIR);
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+/** Every label of the pack, as a refused row's message lists them. */
+const PACK_LABELS = [...layouts.allLabels()].map((l) => JSON.stringify(l)).join(', ');
+const REJECT_LABEL = layouts.entry('digits-full', '1')?.reject_label as string;
 
 async function storedLabels(settings: DatabaseSettings): Promise<{ labels: Record<string, string>; history: number }> {
   const db = await openDatabase(settings);
@@ -57,18 +60,21 @@ for (const kind of BACKENDS) {
           '{"key":"c","label":"2","time":"yesterday"}',
           '{"key":"d","label":"4"}',
           '{"key":"a","label":"5"}',
+          JSON.stringify({ key: 'letter', label: REJECT_LABEL }),
           '',
         ].join('\n'),
       );
       const io = captureIo(storeEnv(store.settings));
       expect(await runCli(['import-labels', path, '--batch', '2'], io)).toBe(1);
       // "a" twice: both in the history, the later one current; only "seen" has a logged prediction.
-      expect(JSON.parse(io.stdout())).toEqual({ accepted: 4, pending: 3, bad: 2 });
-      expect(io.stderr()).toContain('line 3: label: "ten" is not a label of the model pack ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")');
+      expect(JSON.parse(io.stdout())).toEqual({ accepted: 5, pending: 4, bad: 2 });
+      expect(layouts.allLabels().has(REJECT_LABEL)).toBe(true);
+      expect(io.stderr()).toContain(`line 3: label: "ten" is not a label of the model pack (${PACK_LABELS})`);
       expect(io.stderr()).toContain('line 5: time: Invalid ISO datetime');
       expect(io.stderr()).toContain('2 bad rows were skipped (listed above)');
-      expect(io.stderr().some((l) => /^done: read 6 rows, committed 4, bad 2, \d+ rows\/s$/.test(l))).toBe(true);
-      expect(await storedLabels(store.settings)).toEqual({ labels: { a: '5', d: '4', seen: '3' }, history: 4 });
+      expect(io.stderr().some((l) => /^done: read 7 rows, committed 5, bad 2, \d+ rows\/s$/.test(l))).toBe(true);
+      // The reject label is ground truth like any other label.
+      expect(await storedLabels(store.settings)).toEqual({ labels: { a: '5', d: '4', letter: REJECT_LABEL, seen: '3' }, history: 5 });
       const check = await openDatabase(store.settings);
       const [w] = await windows(check, { model: 'digits-full', from: new Date(T0), to: new Date(T0 + 3_600_000), window: '1h' }, layouts.of, 1);
       await check.close();

@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { MODEL_PACK_DIR } from '../../../src/core/manifest';
 import { eachBackend } from '../../../test/db/backends';
 import type { LayoutOf } from './predictions';
+import type { ProfileLayout } from '../layout';
 import { ModelLayouts } from '../layouts';
 import type { PredictionRow } from '../log/records';
 import { windows } from '../windows/windows';
@@ -14,10 +15,14 @@ import { insertPredictions } from './predictions';
 
 const layouts = await ModelLayouts.load(MODEL_PACK_DIR);
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+const FULL = layouts.of('digits-full', '1') as ProfileLayout;
+/** One output per label of the manifest entry; confusion matrices are CLASSES x CLASSES, flat by rows. */
+const CLASSES = FULL.labels.length;
+const indexOf = (label: string) => FULL.labelIndex.get(label) as number;
 
-/** A cloud prediction of `label` with 0.9 on it. */
+/** A cloud prediction of `label` with 0.91 on it. */
 function row(key: string, label: number, time = T0, source: PredictionRow['source'] = 'cloud'): PredictionRow {
-  const probabilities = Array.from({ length: 10 }, (_, i) => (i === label ? 0.91 : 0.01));
+  const probabilities = Array.from({ length: CLASSES }, (_, i) => (i === label ? 0.91 : 0.09 / (CLASSES - 1)));
   return {
     key,
     model: 'digits-full',
@@ -57,22 +62,29 @@ eachBackend('prediction and label ingest', (suite) => {
     expect(w?.predictions).toBe(2);
     expect(w?.label_distribution['1']).toBe(1);
     expect(w?.label_distribution['2']).toBe(1);
-    expect(w?.rejection_rate).toBeNull();
+    expect(Object.keys(w?.label_distribution ?? {})).toEqual(FULL.labels);
+    // The model has a reject label, and no answer was it.
+    expect(w?.rejection_rate).toBe(0);
   });
 
-  it('counts the answers of a reject label as the windows rejection rate', async () => {
+  it("counts the answers of the model's reject label as the windows rejection rate; a model without one has none", async () => {
     const { db } = suite();
-    // The committed models have no reject class: here "9" plays it.
-    const withReject: LayoutOf = (model, version) => {
-      const layout = layouts.of(model, version);
-      return layout && { ...layout, rejectIndex: layout.labelIndex.get('9') ?? -1 };
-    };
+    const reject = FULL.rejectIndex;
+    expect(FULL.labels[reject]).toBe(layouts.entry('digits-full', '1')?.reject_label);
     // A day of its own, away from the other tests' rows.
     const day = T0 + 86_400_000;
-    await insertPredictions(db, [row('n1', 9, day), row('n2', 9, day), row('n3', 9, day), row('d1', 1, day)], withReject);
-    const [w] = await windows(db, { ...query, from: new Date(day - 3_600_000), to: new Date(day + 3_600_000), source: 'cloud' }, withReject, 1);
+    await insertPredictions(db, [row('n1', reject, day), row('n2', reject, day), row('n3', reject, day), row('d1', 1, day)], layouts.of);
+    const dayQuery = { ...query, from: new Date(day - 3_600_000), to: new Date(day + 3_600_000), source: 'cloud' };
+    const [w] = await windows(db, dayQuery, layouts.of, 1);
     expect(w?.predictions).toBe(4);
     expect(w?.rejection_rate).toBe(0.75);
+    expect(w?.label_distribution[FULL.labels[reject] as string]).toBe(3);
+    // The same profiles read as a model without a reject label: no rejection rate at all.
+    const withoutReject: LayoutOf = (model, version) => {
+      const layout = layouts.of(model, version);
+      return layout && { ...layout, rejectIndex: -1 };
+    };
+    expect((await windows(db, dayQuery, withoutReject, 1))[0]?.rejection_rate).toBeNull();
   });
 
   it('joins late labels, early labels and replaced labels into the windows', async () => {
@@ -107,8 +119,10 @@ eachBackend('prediction and label ingest', (suite) => {
     expect(history.map((h) => h.label)).toEqual(['6', '5']);
     const confusion = await db.query<{ c: number[] }>("SELECT counts_sum(confusion) AS c FROM window_profiles WHERE source = 'cloud'");
     const matrix = confusion[0]?.c ?? [];
-    expect(matrix[5 * 10 + 5]).toBe(1);
-    expect(matrix[6 * 10 + 5] ?? 0).toBe(0);
+    expect(matrix).toHaveLength(CLASSES * CLASSES);
+    // Rows are true labels, columns predicted ones.
+    expect(matrix[indexOf('5') * CLASSES + indexOf('5')]).toBe(1);
+    expect(matrix[indexOf('6') * CLASSES + indexOf('5')]).toBe(0);
     expect(matrix.reduce((a, b) => a + b, 0)).toBe(3);
   });
 

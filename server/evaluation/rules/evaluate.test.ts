@@ -94,14 +94,23 @@ eachBackend('alert rules', (suite) => {
     const { db } = suite();
     // No model: every model of the manifest; the cloud model has no gate and never fires it.
     const gate = rule({ kind: 'gate_rate_above', name: 'gate', factor: 2, min_samples: 200 });
+    // The edge model's reference gate rate, from its reference file; 5 of 250 stay under twice it, 75 of 250 go over.
+    const reference = layouts.of('digits-small', '1')?.reference?.gate_rate as number;
+    expect(reference).toBeGreaterThan(0);
+    expect(5 / 250).toBeLessThan(2 * reference);
+    expect(75 / 250).toBeGreaterThan(2 * reference);
     await feed(db, layouts, { prefix: 'gate-ok', start: hour(7), count: 250, like: 'reference', model: 'digits-small', source: 'edge', gateFired: 5 });
     await feed(db, layouts, { prefix: 'gate-cloud', start: hour(7), count: 250, like: 'reference' });
     expect(await evaluateRules(evaluation, [gate], after(7))).toEqual([]);
     await feed(db, layouts, { prefix: 'gate-bad', start: hour(8), count: 250, like: 'reference', model: 'digits-small', source: 'edge', gateFired: 75 });
     const fired = await evaluateRules(evaluation, [gate], after(8));
     expect(fired).toHaveLength(1);
-    expect(fired[0]).toMatchObject({ model: 'digits-small', value: 0.3, evidence: { source: 'edge', gate_rate: 0.3, reference_gate_rate: 0.029, factor: 2 } });
-    expect(fired[0]?.threshold).toBeCloseTo(0.058, 12);
+    expect(fired[0]).toMatchObject({
+      model: 'digits-small',
+      value: 0.3,
+      evidence: { source: 'edge', gate_rate: 0.3, reference_gate_rate: reference, factor: 2 },
+    });
+    expect(fired[0]?.threshold).toBeCloseTo(2 * reference, 12);
   });
 
   it('holds the cooldown from the audit trail, across a reopened store, and fires again after it', async () => {
