@@ -26,6 +26,7 @@ import { AlertScheduler } from './evaluation/rules/scheduler';
 import { adminRoutes } from './routes/admin';
 import { alertRoutes } from './routes/alerts';
 import { batchJobRoutes } from './routes/batch-jobs';
+import { appConfigRoutes } from './routes/app-config';
 import { feedbackRoutes } from './routes/feedback';
 import { monitoringRoutes } from './routes/monitoring';
 import { predictionLogRoutes } from './routes/prediction-logs';
@@ -88,6 +89,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   await app.register(oipRoutes, { context });
   await app.register(predictRoutes, { context });
   await app.register(adminRoutes, { context });
+  await app.register(appConfigRoutes, { context });
   await app.register(feedbackRoutes, { context });
   await app.register(predictionLogRoutes, { context });
   await app.register(monitoringRoutes, { context });

@@ -76,6 +76,8 @@ const ConfigSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('data'),
   LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  // The share of edge predictions the PWA sends to the log, by the same hash of the key (labelled drawings always).
+  EDGE_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.2),
   LOG_INPUTS: flag.default(true),
   LOG_BUFFER_ROWS: positiveInt.default(20_000),
   LOG_BATCH_ROWS: positiveInt.max(50_000).default(2_000),
@@ -171,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         batchRows: c.LOG_BATCH_ROWS,
         flushIntervalMs: c.LOG_FLUSH_MS,
       },
+      edgeLogSampleRate: c.EDGE_LOG_SAMPLE_RATE,
       minLabels: c.MIN_LABELS,
       rateLimitPerMinute: c.FEEDBACK_RATE_LIMIT,
       rulesFile: c.MONITORING_RULES,

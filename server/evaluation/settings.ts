@@ -7,6 +7,8 @@ export interface EvaluationSettings {
   readonly enabled: boolean;
   readonly store: DatabaseSettings;
   readonly log: PredictionLogSettings;
+  /** The share of edge predictions the PWA sends (GET /v1/app-config announces it). */
+  readonly edgeLogSampleRate: number;
   /** A window's accuracy is null below this many labelled predictions. */
   readonly minLabels: number;
   /** Feedback and edge logs per client (IP) and minute. */

@@ -1,7 +1,8 @@
 /** Operations of the API as the document writes them, shared by the document's and the contract's coverage tests. */
 
-/** Continued evaluation: feedback, edge logs, monitoring and alerts. Their answers parse with their wire schemas in evaluation.test.ts and alerts.test.ts. */
+/** Continued evaluation: the app's settings, feedback, edge logs, monitoring and alerts. Their answers parse with their wire schemas in app-config.test.ts, evaluation.test.ts and alerts.test.ts. */
 export const EVALUATION_OPERATIONS = [
+  'GET /v1/app-config',
   'POST /v1/feedback',
   'POST /v1/logs/predictions',
   'GET /v1/monitoring/models/{model}/windows',

@@ -4,7 +4,7 @@
  * drops rows and counts them, and recording never waits.
  */
 import { describe, expect, it } from 'vitest';
-import { keySampled, keyShare } from '../sampling';
+import { keySampled, keyShare } from '../../../src/core/hash/key-sampling';
 import { PredictionLog, type DropReason, type LogSink } from './prediction-log';
 import type { AnsweredRequest, LogBatch } from './records';
 

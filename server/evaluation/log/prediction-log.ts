@@ -7,7 +7,7 @@
  */
 import type { Database } from '../../db/database';
 import { insertPredictions, type LayoutOf } from '../ingest/predictions';
-import { keySampled } from '../sampling';
+import { keySampled } from '../../../src/core/hash/key-sampling';
 import { expandBatch } from './expand';
 import type { AnsweredRequest, LogBatch } from './records';
 
