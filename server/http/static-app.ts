@@ -3,9 +3,11 @@
  * (index.html, sw.js, the model pack) is revalidated on each use, so a new
  * deployment is seen at once. Where the build left `.br` or `.gz` twins, a
  * client that accepts them gets those, with the decoded size in a header so
- * download progress can still show a fraction.
+ * download progress can still show a fraction. The operations dashboard, a
+ * page of its own (ops.html), is answered at /ops.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { DECODED_LENGTH_HEADER } from '../../src/core/api/headers';
@@ -24,4 +26,14 @@ export async function registerStaticApp(app: FastifyInstance, root: string): Pro
       if (original !== path) reply.header(DECODED_LENGTH_HEADER, String(statSync(original, { throwIfNoEntry: false })?.size ?? ''));
     },
   });
+  // The dashboard's page, revalidated on each use like index.html (hidden: a page, not an API operation).
+  if (existsSync(join(root, OPS_PAGE))) {
+    for (const url of ['/ops', '/ops/'])
+      app.get(url, { schema: { hide: true } }, (_request, reply) => {
+        reply.header('cache-control', 'no-cache').sendFile(OPS_PAGE, { cacheControl: false });
+      });
+  }
 }
+
+/** The operations dashboard's page in the build (a Vite entry of its own, never precached). */
+export const OPS_PAGE = 'ops.html';
