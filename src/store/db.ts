@@ -1,5 +1,9 @@
-/** The app's IndexedDB database: what the cache, history and outbox stores hold, and how the database is opened. */
+/**
+ * The app's IndexedDB database: what the cache, history, outbox, feedback and
+ * edge-log stores hold, and how the database is opened.
+ */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { EdgeRecord } from '../core/api/evaluation';
 import type { Answer } from '../core/policy/answer';
 
 /** A request waiting for the cloud: kept until the cloud answers it. */
@@ -42,16 +46,38 @@ export interface HistoryEntry {
   readonly feedback?: FeedbackState;
 }
 
+/** The user's label for an answer's key, kept until the server has it (and after, as the history shows it). */
+export interface FeedbackItem {
+  /** The answer's key: its edge record and its cloud call carry the same one. */
+  readonly key: string;
+  readonly label: string;
+  readonly at: number;
+  readonly sent: boolean;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+/** An edge prediction waiting to go to the server's prediction log. */
+export interface EdgeLogItem {
+  readonly key: string;
+  readonly record: EdgeRecord;
+  readonly createdAt: number;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
 export interface AppSchema extends DBSchema {
   cache: { key: string; value: CacheEntry; indexes: { 'by-used': number } };
   history: { key: string; value: HistoryEntry; indexes: { 'by-time': number } };
   outbox: { key: string; value: OutboxItem; indexes: { 'by-time': number; 'by-drawing': string } };
+  feedback: { key: string; value: FeedbackItem; indexes: { 'by-time': number } };
+  'edge-logs': { key: string; value: EdgeLogItem; indexes: { 'by-time': number } };
 }
 
 export type AppDb = IDBPDatabase<AppSchema>;
 
 export const DB_NAME = 'edge-cloud-digits';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /**
  * Opens the app's database, upgrading from whatever version this browser
@@ -68,6 +94,10 @@ export async function openAppDb(name = DB_NAME, version = DB_VERSION): Promise<A
         const outbox = db.createObjectStore('outbox', { keyPath: 'key' });
         outbox.createIndex('by-time', 'createdAt');
         outbox.createIndex('by-drawing', 'drawingId');
+      }
+      if (oldVersion < 3 && version >= 3) {
+        db.createObjectStore('feedback', { keyPath: 'key' }).createIndex('by-time', 'at');
+        db.createObjectStore('edge-logs', { keyPath: 'key' }).createIndex('by-time', 'createdAt');
       }
     },
     blocking() {

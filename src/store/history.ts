@@ -11,14 +11,22 @@ export class AnswerHistory {
     private readonly limit = DEFAULT_HISTORY_LIMIT,
   ) {}
 
-  async record(answer: Answer): Promise<void> {
+  async record(answer: Answer, thumbnail?: Uint8Array): Promise<void> {
     const tx = answerTx(this.db);
-    await Promise.all([this.recordIn(tx, answer), tx.done]);
+    await Promise.all([this.recordIn(tx, answer, thumbnail), tx.done]);
   }
 
   /** Writes inside a transaction of the caller's, trimmed to the limit. */
-  recordIn(tx: AnswerTx, answer: Answer): Promise<void> {
-    return putBounded(tx, 'history', { drawingId: answer.drawingId, answer, at: answer.at }, 'by-time', this.limit);
+  recordIn(tx: AnswerTx, answer: Answer, thumbnail?: Uint8Array): Promise<void> {
+    return putBounded(tx, 'history', { drawingId: answer.drawingId, answer, at: answer.at, ...(thumbnail ? { thumbnail } : {}) }, 'by-time', this.limit);
+  }
+
+  /** The entry showing the answer with this key, if one does. */
+  async ofKey(key: string): Promise<HistoryEntry | undefined> {
+    for (let cursor = await this.db.transaction('history').store.openCursor(); cursor; cursor = await cursor.continue()) {
+      if (cursor.value.answer.key === key) return cursor.value;
+    }
+    return undefined;
   }
 
   /**

@@ -1,8 +1,14 @@
-/** The app's local data: answers by input (cache), recent answers (history), requests waiting for the cloud (outbox). */
+/**
+ * The app's local data: answers by input (cache), recent answers (history),
+ * requests waiting for the cloud (outbox), the user's labels (feedback) and
+ * edge predictions waiting for the server's log.
+ */
 import type { Answer } from '../core/policy/answer';
 import { answerTx } from './bounded';
 import { AnswerCache } from './cache';
 import { openAppDb, type AppDb } from './db';
+import { EdgeLogQueue } from './edge-logs';
+import { FeedbackQueue } from './feedback';
 import { AnswerHistory } from './history';
 import { Outbox } from './outbox';
 
@@ -10,8 +16,10 @@ export interface AnswerStore {
   readonly cache: AnswerCache;
   readonly history: AnswerHistory;
   readonly outbox: Outbox;
-  /** Caches and records an answer in one transaction. */
-  save(answer: Answer): Promise<void>;
+  readonly feedback: FeedbackQueue;
+  readonly edgeLogs: EdgeLogQueue;
+  /** Caches and records an answer in one transaction; the history keeps the thumbnail when given. */
+  save(answer: Answer, thumbnail?: Uint8Array): Promise<void>;
 }
 
 export interface AppStore extends AnswerStore {
@@ -25,9 +33,11 @@ export function answerStore(db: AppDb, cache = new AnswerCache(db)): AnswerStore
     cache,
     history,
     outbox: new Outbox(db),
-    async save(answer) {
+    feedback: new FeedbackQueue(db),
+    edgeLogs: new EdgeLogQueue(db),
+    async save(answer, thumbnail) {
       const tx = answerTx(db);
-      await Promise.all([cache.putIn(tx, answer), history.recordIn(tx, answer), tx.done]);
+      await Promise.all([cache.putIn(tx, answer), history.recordIn(tx, answer, thumbnail), tx.done]);
     },
   };
 }
@@ -39,5 +49,5 @@ export async function openAppStore(): Promise<AppStore> {
   return { ...answerStore(db, await new AnswerCache(db).loadKeys()), persisted };
 }
 
-export type { CacheEntry, HistoryEntry, OutboxItem } from './db';
-export { AnswerCache, AnswerHistory, Outbox };
+export type { CacheEntry, EdgeLogItem, FeedbackItem, FeedbackState, HistoryEntry, OutboxItem } from './db';
+export { AnswerCache, AnswerHistory, EdgeLogQueue, FeedbackQueue, Outbox };

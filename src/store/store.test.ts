@@ -50,6 +50,19 @@ describe('schema upgrades', () => {
   });
 });
 
+describe('schema version 3', () => {
+  it('adds the feedback and edge-log stores to a version 2 database and keeps its outbox', async () => {
+    const name = `upgrade-${dbCount++}`;
+    const v2 = await openAppDb(name, 2);
+    await new Outbox(v2).add({ key: 'k1', drawingId: 'd1', answer: answer(1), input: new Float32Array(4), createdAt: 1, attempts: 0 });
+    v2.close();
+    const v3 = await openAppDb(name, 3);
+    expect([...v3.objectStoreNames].sort()).toEqual(['cache', 'edge-logs', 'feedback', 'history', 'outbox']);
+    expect((await new Outbox(v3).pending()).map((item) => item.key)).toEqual(['k1']);
+    v3.close();
+  });
+});
+
 describe('AnswerCache', () => {
   it('answers what was put and nothing else', async () => {
     const cache = new AnswerCache(await freshDb());

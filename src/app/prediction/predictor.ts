@@ -1,7 +1,11 @@
 /**
  * The two-phase path for one settled drawing: preprocess, answer from the
  * cache or the small model, and by the policy ask the full model now, queue
- * the request for later, or keep the small model's answer.
+ * the request for later, or keep the small model's answer. Once an answer is
+ * final, its edge record joins the queue for the prediction log when its key
+ * is sampled or the user labelled it; the user's labels go through here too.
+ * One key per settled drawing: the edge record, the cloud call (and its
+ * replays) and the label all carry it.
  */
 import { cacheKey } from '../../core/hash/input-hash';
 import { rejectRuleOf, type ModelEntry } from '../../core/manifest';
@@ -13,6 +17,7 @@ import { effectiveThreshold, type Settings } from '../../core/policy/settings';
 import { nextStep, runsOnDevice } from '../../core/policy/two-phase';
 import { CloudError } from '../../cloud/cloud-client';
 import type { AnswerStore } from '../../store';
+import { bytesToInput, edgeRecordOf, inputBytes, logsEdgeRecord } from './edge-log';
 
 export interface EdgeRunner {
   run(input: Float32Array): Promise<{ readonly logits: Float32Array }>;
@@ -32,6 +37,8 @@ export interface PredictorDeps {
   /** Every answer as it changes: the edge's first, then the cloud's, then replays' revisions. */
   readonly onAnswer: (answer: Answer) => void;
   readonly newKey?: () => string;
+  /** The share of keys whose edge records are logged (the server's EDGE_LOG_SAMPLE_RATE); labelled ones always are. */
+  readonly logSampleRate?: () => number;
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -61,7 +68,7 @@ export class Predictor {
     const key = cacheKey(input, this.deps.edgeModel);
     const cached = await this.deps.store.cache.get(key);
     if (cached && cacheAnswers(cached, settings.mode, threshold)) {
-      return this.finish({ ...cached, drawingId, source: 'cache', latencyMs: performance.now() - started, at: Date.now() });
+      return this.finish({ ...cached, drawingId, source: 'cache', latencyMs: performance.now() - started, at: Date.now() }, input);
     }
 
     const edge = runsOnDevice(settings.mode) ? this.deps.edge() : undefined;
@@ -81,13 +88,13 @@ export class Predictor {
       latencyMs: performance.now() - started,
       at: Date.now(),
     };
-    if (step === 'keep') return this.finish(base);
+    if (step === 'keep') return this.finish(base, input);
     if (step === 'queue') return this.queue(base, input, 'queued', 'offline: the full model answers once the app is online again');
 
     if (verdict) this.deps.onAnswer({ ...base, status: 'asking-cloud' });
     try {
       const cloud = await this.deps.askCloud(input, base.key, settings.cloudTimeoutMs);
-      return await this.finish(withCloudVerdict(base, cloud, performance.now() - started));
+      return await this.finish(withCloudVerdict(base, cloud, performance.now() - started), input);
     } catch (error) {
       return this.queue(base, input, 'fallback', `${errorText(error)}; asking again later`);
     }
@@ -98,14 +105,44 @@ export class Predictor {
    * awaited: the answer does not wait for the disk, and IndexedDB runs later
    * transactions on the same stores after them, so every read sees them.
    */
-  private finish(answer: Answer): Answer {
+  private finish(answer: Answer, input: Float32Array): Answer {
     this.deps.onAnswer(answer);
-    const written = this.deps.store.save(answer);
-    this.writes = Promise.all([this.writes, written]).then(
+    this.issue(this.deps.store.save(answer, inputBytes(input)));
+    // A cached answer repeats a key already settled (and logged if it was to be).
+    if (answer.status === 'final' && answer.source !== 'cache') this.issue(this.logIfDue(answer, input));
+    return answer;
+  }
+
+  private issue(write: Promise<void>): void {
+    this.writes = Promise.all([this.writes, write]).then(
       () => undefined,
       (error: unknown) => console.warn(`an answer could not be stored: ${errorText(error)}`),
     );
-    return answer;
+  }
+
+  /** Queues the edge record of a final answer when its key is sampled or labelled. */
+  private async logIfDue(answer: Answer, input: ArrayLike<number>): Promise<void> {
+    const labelled = (await this.deps.store.feedback.get(answer.key)) !== undefined;
+    if (!logsEdgeRecord(answer.key, this.deps.logSampleRate?.() ?? 0, labelled)) return;
+    const pixels = this.deps.settings().shareDrawings ? Array.from(input) : undefined;
+    const record = edgeRecordOf(answer, this.deps.edgeModel, pixels);
+    if (record) await this.deps.store.edgeLogs.add(record);
+  }
+
+  /**
+   * The user's label for an answer ("right" is its own label): stored at once,
+   * strictly, then sent with the rest. A labelled drawing is always logged: a
+   * final answer whose key was not sampled has its record queued now, rebuilt
+   * from the history's input bytes (exactly what the server would keep).
+   */
+  async giveFeedback(answer: Answer, label: string): Promise<void> {
+    if (!this.deps.edgeModel.labels.includes(label)) throw new Error(`"${label}" is not a label of ${this.deps.edgeModel.name}`);
+    await this.deps.store.feedback.give(answer.key, label);
+    if (answer.status !== 'final' || logsEdgeRecord(answer.key, this.deps.logSampleRate?.() ?? 0, false)) return;
+    const entry = await this.deps.store.history.ofKey(answer.key);
+    const pixels = this.deps.settings().shareDrawings && entry?.thumbnail ? bytesToInput(entry.thumbnail) : undefined;
+    const record = edgeRecordOf(entry?.answer ?? answer, this.deps.edgeModel, pixels);
+    if (record) await this.deps.store.edgeLogs.add(record);
   }
 
   private writes: Promise<void> = Promise.resolve();
@@ -119,7 +156,7 @@ export class Predictor {
     const answer: Answer = { ...base, status, note };
     // The request is stored before anything else, so closing the tab now loses nothing.
     await this.deps.store.outbox.add({ key: answer.key, drawingId: answer.drawingId, answer, input, createdAt: answer.at, attempts: 0 });
-    return this.finish(answer);
+    return this.finish(answer, input);
   }
 
   private replaying: Promise<ReplayResult> | undefined;
@@ -145,6 +182,7 @@ export class Predictor {
         const revised = withCloudVerdict(item.answer, cloud, performance.now() - started);
         await Promise.all([cache.put(revised), history.revise(revised)]);
         await outbox.remove(item.key);
+        await this.logIfDue(revised, item.input);
         this.deps.onAnswer(revised);
         answered++;
       } catch (error) {
