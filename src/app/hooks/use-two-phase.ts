@@ -1,14 +1,21 @@
-/** Connects the pad to the predictor: previews while drawing, settles when the drawing rests, replays the outbox. */
+/**
+ * Connects the pad to the predictor: previews while drawing, settles when the
+ * drawing rests, replays the outbox, takes the user's labels, and sends the
+ * labels and sampled edge records (at the rate the server announces).
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelForRole, type Manifest } from '../../core/manifest';
 import { InputError } from '../../core/errors';
 import type { InkRaster } from '../../core/preprocess';
-import type { Answer, Verdict } from '../../core/policy/answer';
+import { DEFAULT_APP_CONFIG, type AppConfig } from '../../core/api/app-config';
+import { isRevision, type Answer, type Verdict } from '../../core/policy/answer';
 import type { Settings } from '../../core/policy/settings';
 import type { EdgeClient } from '../../edge/edge-client';
-import { openAppStore, type AppStore, type HistoryEntry } from '../../store';
+import { fetchAppConfig, sendEdgeLogs, sendFeedback } from '../../cloud/evaluation-client';
+import { openAppStore, type AppStore, type FeedbackState, type HistoryEntry } from '../../store';
 import { cloudAskerFor } from '../prediction/cloud-asker';
 import { Predictor } from '../prediction/predictor';
+import { Uploader } from '../prediction/uploader';
 import { useLatest } from './use-latest';
 import { useLivePreview } from './use-live-preview';
 
@@ -16,12 +23,51 @@ import { useLivePreview } from './use-live-preview';
 const SETTLE_MS = 250;
 /** While requests wait and the app is online, the outbox is tried again this often. */
 const RETRY_MS = 20_000;
+/** The server's settings for the app, as last heard: the app follows them offline too. */
+const APP_CONFIG_KEY = 'digits-app-config';
+
+/** One thing waiting for the server, as the outbox view lists it. */
+export interface PendingItem {
+  readonly key: string;
+  readonly kind: 'prediction' | 'feedback' | 'logs';
+  readonly createdAt: number;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+export interface Pending {
+  readonly predictions: number;
+  readonly feedback: number;
+  readonly logs: number;
+  readonly items: readonly PendingItem[];
+}
+
+const NOTHING_PENDING: Pending = { predictions: 0, feedback: 0, logs: 0, items: [] };
+
+function storedAppConfig(): AppConfig {
+  try {
+    return { ...DEFAULT_APP_CONFIG, ...(JSON.parse(localStorage.getItem(APP_CONFIG_KEY) ?? '{}') as Partial<AppConfig>) };
+  } catch {
+    return DEFAULT_APP_CONFIG;
+  }
+}
 
 export interface TwoPhase {
   readonly answer?: Answer;
   readonly preview?: Verdict;
   readonly history: readonly HistoryEntry[];
+  /** Everything waiting for the server: cloud calls, labels and edge records. */
   readonly outboxCount: number;
+  readonly pending: Pending;
+  /** Sends everything waiting now. */
+  readonly retry: () => void;
+  /** The user's label for an answer: stored at once, sent when online. */
+  readonly giveFeedback: (answer: Answer, label: string) => void;
+  /** The label given for the answer on the card. */
+  readonly answerFeedback?: FeedbackState;
+  /** The latest answer the cloud revised, for any drawing (also from a replay after reconnecting), until dismissed. */
+  readonly revision?: Answer;
+  readonly dismissRevision: () => void;
   readonly store?: AppStore;
   readonly predictor?: Predictor;
   readonly error?: string;
@@ -32,13 +78,27 @@ export interface TwoPhase {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, settings: Settings, online: boolean): TwoPhase {
-  const [opened, setOpened] = useState<{ readonly store: AppStore; readonly predictor: Predictor }>();
+  const [opened, setOpened] = useState<{ readonly store: AppStore; readonly predictor: Predictor; readonly uploader: Uploader }>();
   const [answer, setAnswer] = useState<Answer>();
   const [history, setHistory] = useState<readonly HistoryEntry[]>([]);
-  const [outboxCount, setOutboxCount] = useState(0);
+  const [pending, setPending] = useState<Pending>(NOTHING_PENDING);
+  const [revision, setRevision] = useState<Answer>();
   const [error, setError] = useState<string>();
   const drawingId = useRef<string>(crypto.randomUUID());
+  const appConfig = useRef<AppConfig>(storedAppConfig());
   const live = useLatest({ edge, settings, online });
+
+  // Once online, hear the server's current settings; keep them for the next start, offline included.
+  useEffect(() => {
+    if (!online) return;
+    fetchAppConfig().then(
+      (config) => {
+        appConfig.current = config;
+        localStorage.setItem(APP_CONFIG_KEY, JSON.stringify(config));
+      },
+      () => undefined,
+    );
+  }, [online]);
 
   useEffect(() => {
     let cancelled = false;
@@ -52,13 +112,15 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
           store,
           settings: () => live.current.settings,
           online: () => live.current.online,
+          logSampleRate: () => appConfig.current.edge_log_sample_rate,
           onAnswer: (next) => {
+            if (isRevision(next)) setRevision(next);
             if (next.drawingId !== drawingId.current) return;
             // A slower, older request for this drawing must not overwrite a newer one; its own revision may.
             setAnswer((shown) => (!shown || next.key === shown.key || next.at >= shown.at ? next : shown));
           },
         });
-        setOpened({ store, predictor });
+        setOpened({ store, predictor, uploader: new Uploader({ store, sendFeedback, sendEdgeLogs }) });
       },
       (e: unknown) => setError(`local storage unavailable: ${errorText(e)}`),
     );
@@ -66,33 +128,50 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
       cancelled = true;
     };
   }, [manifest, live]);
-  const { store, predictor } = opened ?? {};
+  const { store, predictor, uploader } = opened ?? {};
 
-  const refresh = useCallback(
-    (): Promise<void> =>
-      store
-        ? Promise.all([store.history.recent(20), store.outbox.count()]).then(([recent, count]) => {
-            setHistory(recent);
-            setOutboxCount(count);
-          })
-        : Promise.resolve(),
-    [store],
-  );
+  const refresh = useCallback(async (): Promise<void> => {
+    if (!store) return;
+    const [recent, predictions, labels, logs] = await Promise.all([
+      store.history.recent(20),
+      store.outbox.pending(),
+      store.feedback.pending(),
+      store.edgeLogs.pending(),
+    ]);
+    setHistory(recent);
+    const item = (key: string, kind: PendingItem['kind'], createdAt: number, attempts: number, lastError: string | undefined): PendingItem => ({
+      key,
+      kind,
+      createdAt,
+      attempts,
+      ...(lastError ? { lastError } : {}),
+    });
+    setPending({
+      predictions: predictions.length,
+      feedback: labels.length,
+      logs: logs.length,
+      items: [
+        ...predictions.map((p) => item(p.key, 'prediction', p.createdAt, p.attempts, p.lastError)),
+        ...labels.map((l) => item(l.key, 'feedback', l.at, l.attempts, l.lastError)),
+        ...logs.map((l) => item(l.key, 'logs', l.createdAt, l.attempts, l.lastError)),
+      ].sort((a, b) => a.createdAt - b.createdAt),
+    });
+  }, [store]);
 
-  const replay = useCallback(
-    (): Promise<void> =>
-      predictor && live.current.online
-        ? predictor
-            .replay()
-            .catch(() => undefined)
-            .then(refresh)
-        : refresh(),
-    [predictor, refresh, live],
-  );
+  /** Cloud calls first (their answers finalize records to log), then labels and records. */
+  const replay = useCallback(async (): Promise<void> => {
+    if (predictor && uploader && live.current.online) {
+      await predictor.replay().catch(() => undefined);
+      await predictor.flush();
+      await uploader.send().catch(() => undefined);
+    }
+    await refresh();
+  }, [predictor, uploader, refresh, live]);
+  const outboxCount = pending.predictions + pending.feedback + pending.logs;
 
   // At start and whenever the app comes back online; then every so often while requests wait.
   useEffect(() => {
-    void replay();
+    void Promise.resolve().then(replay);
   }, [online, replay]);
   useEffect(() => {
     if (!online || outboxCount === 0) return;
@@ -113,10 +192,28 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
       } catch (e) {
         if (!(e instanceof InputError)) setError(errorText(e));
       }
+      await predictor.flush();
+      // A sampled record waits in its queue; while online it goes at once.
+      if (live.current.online) await uploader?.send().catch(() => undefined);
       await refresh();
     },
-    [predictor, refresh, previewDone],
+    [predictor, uploader, refresh, previewDone, live],
   );
+
+  const giveFeedback = useCallback(
+    (answer: Answer, label: string) => {
+      if (!predictor) return;
+      predictor
+        .giveFeedback(answer, label)
+        .then(refresh)
+        .then(() => (live.current.online ? replay() : undefined))
+        .catch((e: unknown) => setError(`your answer could not be kept: ${errorText(e)}`));
+    },
+    [predictor, refresh, replay, live],
+  );
+  const dismissRevision = useCallback(() => setRevision(undefined), []);
+  const retry = useCallback(() => void replay(), [replay]);
+  const answerFeedback = answer ? history.find((entry) => entry.answer.key === answer.key)?.feedback : undefined;
 
   const onDraw = useCallback(
     (read: () => InkRaster, phase: 'moving' | 'stroke-end') => {
@@ -135,5 +232,21 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
     previewDone();
     setAnswer(undefined);
   }, [previewRest, previewDone]);
-  return { answer, preview, history, outboxCount, store, predictor, error, onDraw, onClear };
+  return {
+    answer,
+    preview,
+    history,
+    outboxCount,
+    pending,
+    retry,
+    giveFeedback,
+    ...(answerFeedback ? { answerFeedback } : {}),
+    ...(revision ? { revision } : {}),
+    dismissRevision,
+    store,
+    predictor,
+    error,
+    onDraw,
+    onClear,
+  };
 }
