@@ -30,6 +30,8 @@ export async function windowsSpeed(db: Database, total: number, end: number): Pr
   const layouts = await ModelLayouts.load(MODEL_PACK_DIR);
   const layout = layouts.of('digits-full', '1');
   if (!layout) throw new Error('digits-full v1 is not in the manifest');
+  // One probability per label of the model (the digits, and "not a digit" when it has it).
+  const classes = layout.labels.length;
   const heldout = loadPart('heldout');
   const count = heldout.labels.length;
   // Features and a plausible answer per held-out digit, reused round robin.
@@ -41,7 +43,7 @@ export async function windowsSpeed(db: Database, total: number, end: number): Pr
     const rows: PredictionRow[] = [];
     for (let i = from; i < Math.min(total, from + BATCH); i++) {
       const label = heldout.labels[i % count] as number;
-      const probabilities = Array.from({ length: 10 }, (_, c) => (c === label ? 0.955 : 0.005));
+      const probabilities = Array.from({ length: classes }, (_, c) => (c === label ? 0.95 : 0.05 / (classes - 1)));
       rows.push({
         key: `${prefix}${i}`,
         model: 'digits-full',
