@@ -24,6 +24,7 @@ test('the ten digits drawn with pointer events are read correctly', async ({ pag
   const history = page.getByTestId('history').locator('li');
   await expect(history).toHaveCount(10);
   await expect(history.first().locator('.history-label')).toHaveText('9');
+  await expect(page.getByTestId('history-item')).toHaveCount(10);
 });
 
 test('the card shows the probability of each digit and of "not a digit", the source and the latency', async ({ page }) => {
@@ -31,8 +32,9 @@ test('the card shows the probability of each digit and of "not a digit", the sou
   const bars = page.getByTestId('probabilities').locator('li');
   await expect(bars).toHaveCount(11);
   await expect(bars.nth(4)).toHaveClass('top');
-  await expect(bars.nth(10)).toHaveAttribute('aria-label', /^not a digit: \d+\.\d%$/);
-  await expect(page.getByTestId('prediction-confidence')).toHaveText(/^\d+\.\d%$/);
+  await expect(bars.nth(10)).toHaveAttribute('aria-label', /^not a digit: [<>]?\d+%$/);
+  // Rounded: a whole percentage, never 100% or 0% for what is not certain.
+  await expect(page.getByTestId('prediction-confidence')).toHaveText(/^[<>]?\d+%$/);
   await expect(page.getByTestId('prediction-latency')).toHaveText(/^\d+(\.\d)? ms$/);
 });
 
@@ -44,10 +46,11 @@ test('the prediction updates while the user draws, before the stroke ends', asyn
   await page.mouse.move(bottom.x, bottom.y, { steps: 20 });
   // Still pressing: the small model's preview is already on the card.
   await expect(page.getByTestId('prediction-label')).toHaveText('1');
-  await expect(page.getByText('drawing…')).toBeVisible();
+  await expect(page.getByTestId('prediction-state')).toHaveAttribute('data-state', 'reading');
+  await expect(page.getByText('Reading your drawing…')).toBeVisible();
   await page.mouse.up();
   await expect(page.getByTestId('prediction-latency')).toBeVisible();
-  await expect(page.getByText('drawing…')).toHaveCount(0);
+  await expect(page.getByText('Reading your drawing…')).toHaveCount(0);
 });
 
 test('a repeated drawing is answered from the cache', async ({ page }) => {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { GATED_DIGIT, GATED_STROKES, NOT_A_DIGIT_STROKES } from '../test/fixtures/digit-strokes';
-import { drawAndSettle, shownAnswer, waitForPhaseOne, waitForServiceWorker } from './support/app';
+import { drawAndSettle, expectSource, shownAnswer, waitForPhaseOne, waitForServiceWorker } from './support/app';
 import { predictCalls } from './support/server-metrics';
 
 const manifest = JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as { models: { name: string; role: string }[] };
@@ -34,7 +34,7 @@ test('a drawing the small model is unsure of is answered by the full model in th
   const keys = watchCloudKeys(page);
   const before = await predictCalls(request, cloudModel);
   await drawAndSettle(page, GATED_STROKES);
-  await expect(page.getByTestId('prediction-source')).toHaveText('cloud');
+  await expectSource(page, 'cloud');
   expect((await shownAnswer(page)).label).toBe(String(GATED_DIGIT));
   // The edge said something else first; the card shows both.
   await expect(page.getByTestId('prediction-revision')).toHaveAttribute('data-revised', 'true');
@@ -79,7 +79,7 @@ test('offline, the request is queued; back online it is answered and the user se
   expect(await predictCalls(request, cloudModel)).toBe(before);
 
   await context.setOffline(false);
-  await expect(page.getByTestId('prediction-source')).toHaveText('cloud');
+  await expectSource(page, 'cloud');
   expect((await shownAnswer(page)).label).toBe(String(GATED_DIGIT));
   await expect(outbox(page)).toHaveAttribute('data-count', '0');
   await expect(page.getByTestId('history').locator('li').first()).toHaveAttribute('data-origin', 'cloud');
@@ -131,14 +131,14 @@ test('when the cloud fails, the edge answer stands, marked, and the request wait
   await page.unroute('**/*:predict');
   await page.context().setOffline(true);
   await page.context().setOffline(false);
-  await expect(page.getByTestId('prediction-source')).toHaveText('cloud');
+  await expectSource(page, 'cloud');
   await expect(outbox(page)).toHaveAttribute('data-count', '0');
   expect(await predictCalls(request, cloudModel)).toBe(before + 1);
 });
 
 test('in only-on-device mode an unsure drawing stays on the device', async ({ page, request }) => {
-  await page.getByText('Settings').click();
-  await page.getByTestId('setting-mode').selectOption('only_on_device');
+  await page.getByTestId('setting-mode-only_on_device').check();
+  await expect(page.getByTestId('setting-mode')).toHaveAttribute('data-value', 'only_on_device');
   const before = await predictCalls(request, cloudModel);
   await drawAndSettle(page, GATED_STROKES);
   expect(await shownAnswer(page)).toMatchObject({ source: 'edge', status: 'final' });

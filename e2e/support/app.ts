@@ -54,14 +54,19 @@ export async function drawAndSettle(page: Page, strokes: readonly Stroke[]): Pro
   await expect(page.getByTestId('prediction-latency')).toBeVisible();
 }
 
-/** The answer on the card: label, source, and status (`final` unless it waits for the cloud). */
+/** The answer on the card: label, source (`edge`, `cloud` or `cache`), and status (`final` unless it waits for the cloud). */
 export async function shownAnswer(page: Page): Promise<{ label: string; source: string; status: string }> {
   const status = page.getByTestId('prediction-status');
   return {
     label: (await page.getByTestId('prediction-label').textContent()) ?? '',
-    source: (await page.getByTestId('prediction-source').textContent()) ?? '',
+    source: (await page.getByTestId('prediction-source').getAttribute('data-source')) ?? '',
     status: (await status.count()) > 0 ? ((await status.getAttribute('data-status')) ?? '') : 'final',
   };
+}
+
+/** Waits until the card's answer comes from `source`. */
+export async function expectSource(page: Page, source: 'edge' | 'cloud' | 'cache'): Promise<void> {
+  await expect(page.getByTestId('prediction-source')).toHaveAttribute('data-source', source);
 }
 
 /** Resolves once a service worker controls the page and has finished precaching. */

@@ -1,25 +1,13 @@
 /**
- * The app's page: loads the model pack, then lays out the pad, the answer,
- * history, settings, model details and status bar around the two-phase
- * predictor.
+ * The app's page: loads the model pack, then lays out the pad and the
+ * answer side by side (stacked on a phone), the history and the settings,
+ * with the connection and the About panel at the top.
  */
-import { useCallback, useEffect, useState } from 'react';
-import { modelForRole } from '../core/manifest';
-import { DrawPad } from './DrawPad/DrawPad';
-import { History } from './History/History';
-import { useManifest } from './hooks/use-manifest';
-import { useOnline } from './hooks/use-online';
-import { usePhaseOne } from './hooks/use-phase-one';
-import { useSettings } from './hooks/use-settings';
-import { useTwoPhase } from './hooks/use-two-phase';
-import { useTestHandle } from './hooks/use-test-handle';
-import { LoadProgress } from './LoadProgress/LoadProgress';
-import { ModelPackInfo } from './ModelPackInfo/ModelPackInfo';
-import { PredictionCard } from './PredictionCard/PredictionCard';
-import { Settings } from './Settings/Settings';
-import { StatusBar } from './StatusBar/StatusBar';
+import { useCallback, useState } from 'react';
+import { TopBar } from './TopBar/TopBar';
 import { UpdatePrompt } from './UpdatePrompt/UpdatePrompt';
-import type { Manifest } from '../core/manifest';
+import { useManifest } from './hooks/use-manifest';
+import { Workspace } from './Workspace/Workspace';
 
 export function App() {
   const manifest = useManifest();
@@ -27,59 +15,27 @@ export function App() {
   const [phaseOneSettled, setPhaseOneSettled] = useState(false);
   const markPhaseOneSettled = useCallback(() => setPhaseOneSettled(true), []);
   return (
-    <main className="app">
-      <header>
-        <h1>Digits</h1>
-        <p className="tagline">A small model on this device answers at once; the full model in the cloud settles the hard cases.</p>
-      </header>
+    <div className="app">
       {/*
         Registered once phase one is up, so the precache reads the runtime from the HTTP cache
         instead of the network again; at once when the model pack fails, so a fixed deployment can still arrive.
       */}
       <UpdatePrompt start={phaseOneSettled || manifest.status === 'error'} />
-      {manifest.status === 'loading' && <p aria-busy="true">Loading the model pack…</p>}
-      {manifest.status === 'error' && (
-        <p role="alert" data-testid="model-pack-error">
-          {manifest.message}
-        </p>
+      {manifest.status === 'ready' ? (
+        <Workspace manifest={manifest.manifest} onPhaseOneSettled={markPhaseOneSettled} />
+      ) : (
+        <>
+          <TopBar />
+          <main className="card">
+            {manifest.status === 'loading' && <p aria-busy="true">Loading the models…</p>}
+            {manifest.status === 'error' && (
+              <p role="alert" className="alert" data-testid="model-pack-error">
+                The models could not be loaded: {manifest.message}
+              </p>
+            )}
+          </main>
+        </>
       )}
-      {manifest.status === 'ready' && <Workspace manifest={manifest.manifest} onPhaseOneSettled={markPhaseOneSettled} />}
-    </main>
-  );
-}
-
-function Workspace({ manifest, onPhaseOneSettled }: { readonly manifest: Manifest; readonly onPhaseOneSettled: () => void }) {
-  const edgeModel = modelForRole(manifest, 'edge');
-  const [settings, setSettings] = useSettings();
-  const online = useOnline();
-  const phaseOne = usePhaseOne(edgeModel, settings.backend);
-  const edge = phaseOne.status === 'ready' ? phaseOne.phaseOne.client : undefined;
-  const twoPhase = useTwoPhase(manifest, edge, settings, online);
-  useTestHandle(edgeModel, phaseOne, twoPhase);
-  const settled = phaseOne.status !== 'loading';
-  useEffect(() => {
-    if (settled) onPhaseOneSettled();
-  }, [settled, onPhaseOneSettled]);
-
-  return (
-    <>
-      <div className="workspace">
-        <DrawPad onDraw={twoPhase.onDraw} onClear={twoPhase.onClear} />
-        <div className="answers">
-          {phaseOne.status === 'loading' && <LoadProgress progress={phaseOne.progress} />}
-          {phaseOne.status === 'error' && (
-            <p role="alert" data-testid="phase-one-error">
-              The model could not start on this device: {phaseOne.message}
-            </p>
-          )}
-          {twoPhase.error && <p role="alert">{twoPhase.error}</p>}
-          <PredictionCard labels={edgeModel.labels} rejectLabel={edgeModel.reject_label} answer={twoPhase.answer} preview={twoPhase.preview} />
-        </div>
-      </div>
-      <History entries={twoPhase.history} rejectLabel={edgeModel.reject_label} />
-      <Settings settings={settings} manifestThreshold={edgeModel.gate?.threshold ?? 0} onChange={setSettings} />
-      <ModelPackInfo manifest={manifest} />
-      <StatusBar online={online} phaseOne={phaseOne} manifest={manifest} outboxCount={twoPhase.outboxCount} persisted={twoPhase.store?.persisted} />
-    </>
+    </div>
   );
 }

@@ -1,73 +1,62 @@
-/** The prediction card: label, confidence, which phase gave it and how fast, and the cloud's revision when there was one. */
-import { isRevision, type Answer, type Verdict } from '../../core/policy/answer';
-import { labelText, milliseconds, percent } from '../format';
+/**
+ * The prediction card: the answer with how sure it is, who answered and how
+ * long it took, what is under way (the drawing being read, the full model
+ * being asked), the bars, and Right / Wrong. Every part keeps its place, so
+ * the card does not jump as the answer changes.
+ */
+import type { FeedbackState } from '../../store/db';
+import { FeedbackButtons } from '../FeedbackButtons/FeedbackButtons';
+import { AnswerHeadline } from './AnswerHeadline';
+import { answerStatus } from './answer-status';
+import type { CardView } from './card-view';
 import { ProbabilityBars } from './ProbabilityBars';
+import './PredictionCard.css';
 
 interface Props {
+  readonly view: CardView;
   readonly labels: readonly string[];
   /** The label that means "not a digit", when the pack has one. */
   readonly rejectLabel?: string | undefined;
-  /** The settled answer for the current drawing. */
-  readonly answer?: Answer;
-  /** The small model's reading while a stroke is under way. */
-  readonly preview?: Verdict;
+  /** The gate threshold in force: it sets the words for how sure an answer is. */
+  readonly threshold: number;
+  /** The full model's answer came once the app was back online. */
+  readonly late: boolean;
+  readonly feedback?: FeedbackState | undefined;
+  /** Absent while labels cannot be given. */
+  readonly onFeedback?: ((label: string) => void) | undefined;
 }
 
-const STATUS_TEXT: Readonly<Record<Answer['status'], string>> = {
-  final: '',
-  'asking-cloud': 'asking the full model…',
-  queued: 'queued for the full model',
-  fallback: 'the full model could not be reached',
-};
-
-export function PredictionCard({ labels, rejectLabel, answer, preview }: Props) {
-  const verdict = preview ?? answer?.verdict;
-  const say = (label: string) => labelText(label, rejectLabel);
-  const source = preview ? 'edge' : answer?.source;
-  if (!verdict) {
-    return (
-      <section className="prediction-card empty" aria-live="polite">
-        <p data-testid="prediction-label" className="label">
-          {answer?.status === 'queued' ? '…' : ''}
-        </p>
-        <p>{answer?.note ?? 'Draw a digit: the answer appears as you draw.'}</p>
-      </section>
-    );
-  }
+export function PredictionCard({ view, labels, rejectLabel, threshold, late, feedback, onFeedback }: Props) {
+  const { phase, verdict, answer } = view;
+  const edge = phase === 'settled' && answer?.origin === 'cloud' ? answer.edge?.probabilities : undefined;
+  const placeholder = answer?.status === 'queued' && !verdict ? '…' : '';
+  const { meta, note } = answerStatus({ view, rejectLabel, late });
   return (
-    <section className="prediction-card" aria-live="polite" aria-label="Prediction">
-      <div className="headline">
-        <p className={verdict.label === rejectLabel ? 'label rejected' : 'label'} data-testid="prediction-label" data-label={verdict.label}>
-          {say(verdict.label)}
-        </p>
-        <dl className="facts">
-          <dt>confidence</dt>
-          <dd data-testid="prediction-confidence">{percent(verdict.confidence)}</dd>
-          <dt>answered by</dt>
-          <dd data-testid="prediction-source">{source}</dd>
-          {answer && !preview && (
-            <>
-              <dt>latency</dt>
-              <dd data-testid="prediction-latency">{milliseconds(answer.latencyMs)}</dd>
-            </>
-          )}
-        </dl>
+    <section className="card prediction-card" data-testid="prediction" data-state={phase} aria-labelledby="answer-title">
+      <h2 id="answer-title" className="visually-hidden">
+        Answer
+      </h2>
+      <p className="answer-meta" data-testid="prediction-state" data-state={phase}>
+        {meta}
+      </p>
+      <div className={phase === 'checking' || phase === 'reading' ? 'answer-body dimmed' : 'answer-body'}>
+        <AnswerHeadline verdict={verdict} labels={labels} rejectLabel={rejectLabel} threshold={threshold} placeholder={placeholder} />
+        <ProbabilityBars labels={labels} rejectLabel={rejectLabel} probabilities={verdict?.probabilities ?? []} edge={edge} />
       </div>
-      {preview && <p className="status">drawing…</p>}
-      {answer && !preview && answer.status !== 'final' && (
-        <p className="status" data-testid="prediction-status" data-status={answer.status}>
-          {STATUS_TEXT[answer.status]}
-          {answer.note ? ` (${answer.note})` : ''}
-        </p>
-      )}
-      {answer && !preview && answer.origin === 'cloud' && answer.edge && (
-        <p className="revision" data-testid="prediction-revision" data-revised={isRevision(answer)}>
-          {isRevision(answer)
-            ? `On this device: ${say(answer.edge.label)} (${percent(answer.edge.confidence)}); the full model revised it to ${say(verdict.label)}.`
-            : `On this device: ${say(answer.edge.label)} (${percent(answer.edge.confidence)}); the full model agrees.`}
-        </p>
-      )}
-      <ProbabilityBars labels={labels} rejectLabel={rejectLabel} probabilities={verdict.probabilities} />
+      <p className="answer-note">{note}</p>
+      <div className="answer-feedback">
+        {onFeedback && answer && phase !== 'reading' && (
+          <FeedbackButtons
+            key={answer.key}
+            answered={answer.verdict?.label}
+            labels={labels}
+            rejectLabel={rejectLabel}
+            feedback={feedback}
+            onGive={onFeedback}
+            about="this answer"
+          />
+        )}
+      </div>
     </section>
   );
 }

@@ -1,74 +1,84 @@
-/** The settings form: mode, gate threshold, cloud timeout and backend; the app applies changes at once. */
-import { INFERENCE_MODES } from '../../core/policy/two-phase';
-import { SETTINGS_BOUNDS, SettingsSchema, type Settings as SettingsValue } from '../../core/policy/settings';
+/** The settings: who answers, how sure this device must be, the next-digit flow, sharing drawings, and advanced choices. Changes apply at once. */
+import type { Gate } from '../../core/manifest';
+import { SETTINGS_BOUNDS, SettingsSchema, effectiveThreshold, type Settings as SettingsValue } from '../../core/policy/settings';
+import { ModeControl } from './ModeControl';
+import { Switch } from './Switch';
+import { ThresholdSlider } from './ThresholdSlider';
+import './Settings.css';
 
 interface Props {
   readonly settings: SettingsValue;
-  readonly manifestThreshold: number;
+  readonly gate?: Gate | undefined;
   readonly onChange: (next: SettingsValue) => void;
 }
 
-const MODE_TEXT: Readonly<Record<SettingsValue['mode'], string>> = {
-  prefer_on_device: 'Prefer this device (ask the cloud when unsure)',
-  only_on_device: 'Only this device',
-  prefer_in_cloud: 'Prefer the cloud',
-  only_in_cloud: 'Only the cloud',
-};
-
-export function Settings({ settings, manifestThreshold, onChange }: Props) {
+export function Settings({ settings, gate, onChange }: Props) {
   const set = <K extends keyof SettingsValue>(key: K, value: SettingsValue[K]) => onChange({ ...settings, [key]: value });
+  const recommended = gate?.threshold ?? 0;
   return (
-    <details className="settings">
-      <summary>Settings</summary>
-      <label>
-        Where to predict
-        <select data-testid="setting-mode" value={settings.mode} onChange={(e) => set('mode', e.target.value as SettingsValue['mode'])}>
-          {INFERENCE_MODES.map((mode) => (
-            <option key={mode} value={mode}>
-              {MODE_TEXT[mode]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Ask the cloud below this confidence (model pack: {manifestThreshold})
-        <input
-          data-testid="setting-threshold"
-          type="number"
-          min={SETTINGS_BOUNDS.threshold.min}
-          max={SETTINGS_BOUNDS.threshold.max}
-          step={SETTINGS_BOUNDS.threshold.step}
-          placeholder={String(manifestThreshold)}
-          value={settings.thresholdOverride ?? ''}
-          onChange={(e) => {
-            const parsed = SettingsSchema.shape.thresholdOverride.safeParse(e.target.valueAsNumber);
-            set('thresholdOverride', parsed.success ? parsed.data : null);
-          }}
+    <section className="card settings" aria-labelledby="settings-title">
+      <h2 id="settings-title">Settings</h2>
+      <div className="settings-fields">
+        <ModeControl mode={settings.mode} onChange={(mode) => set('mode', mode)} />
+        {settings.mode === 'prefer_on_device' && gate && (
+          <ThresholdSlider
+            value={effectiveThreshold(settings, recommended)}
+            recommended={recommended}
+            curve={gate.chosen.curve}
+            onChange={(threshold) => set('thresholdOverride', threshold)}
+          />
+        )}
+        <Switch
+          id="setting-next-digit"
+          label="Start the next digit with the next stroke"
+          help="After an answer, drawing again starts a new digit; Undo brings the last one back."
+          checked={settings.nextDigit}
+          onChange={(on) => set('nextDigit', on)}
         />
-      </label>
-      <label>
-        Cloud timeout (ms)
-        <input
-          data-testid="setting-timeout"
-          type="number"
-          min={SETTINGS_BOUNDS.cloudTimeoutMs.min}
-          max={SETTINGS_BOUNDS.cloudTimeoutMs.max}
-          step={SETTINGS_BOUNDS.cloudTimeoutMs.step}
-          value={settings.cloudTimeoutMs}
-          onChange={(e) => {
-            const parsed = SettingsSchema.shape.cloudTimeoutMs.safeParse(Math.round(e.target.valueAsNumber));
-            if (parsed.success) set('cloudTimeoutMs', parsed.data);
-          }}
+        <Switch
+          id="setting-share-drawings"
+          label="Share drawings to improve the model"
+          help="Some drawings, as small 28×28 images, go with their answers to check and retrain the model; off, only the answers go."
+          checked={settings.shareDrawings}
+          onChange={(on) => set('shareDrawings', on)}
         />
-      </label>
-      <label>
-        Backend on this device
-        <select data-testid="setting-backend" value={settings.backend} onChange={(e) => set('backend', e.target.value as SettingsValue['backend'])}>
-          <option value="auto">Fastest (probed)</option>
-          <option value="wasm">WASM</option>
-          <option value="webgpu">WebGPU</option>
-        </select>
-      </label>
-    </details>
+        <details className="advanced">
+          <summary>Advanced</summary>
+          <div className="settings-fields">
+            <div className="field">
+              <label htmlFor="setting-timeout">Wait for the full model at most (seconds)</label>
+              <input
+                id="setting-timeout"
+                className="input"
+                data-testid="setting-timeout"
+                type="number"
+                min={SETTINGS_BOUNDS.cloudTimeoutMs.min / 1000}
+                max={SETTINGS_BOUNDS.cloudTimeoutMs.max / 1000}
+                step={SETTINGS_BOUNDS.cloudTimeoutMs.step / 1000}
+                value={settings.cloudTimeoutMs / 1000}
+                onChange={(e) => {
+                  const parsed = SettingsSchema.shape.cloudTimeoutMs.safeParse(Math.round(e.target.valueAsNumber * 1000));
+                  if (parsed.success) set('cloudTimeoutMs', parsed.data);
+                }}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="setting-backend">Run this device&apos;s model with</label>
+              <select
+                id="setting-backend"
+                className="input"
+                data-testid="setting-backend"
+                value={settings.backend}
+                onChange={(e) => set('backend', e.target.value as SettingsValue['backend'])}
+              >
+                <option value="auto">Whichever is faster (measured)</option>
+                <option value="wasm">WebAssembly (processor)</option>
+                <option value="webgpu">WebGPU (graphics card)</option>
+              </select>
+            </div>
+          </div>
+        </details>
+      </div>
+    </section>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Workbox } from 'workbox-window';
+import './UpdatePrompt.css';
 
 export function UpdatePrompt({ start }: { readonly start: boolean }) {
   const [waiting, setWaiting] = useState<Workbox>();
@@ -24,8 +25,8 @@ export function UpdatePrompt({ start }: { readonly start: boolean }) {
   if (!waiting) return null;
   return (
     <div className="update-prompt" role="alert">
-      A new version is ready.{' '}
-      <button type="button" data-testid="update-available" onClick={() => waiting.messageSkipWaiting()}>
+      <span>A new version is ready.</span>
+      <button type="button" className="button small" data-testid="update-available" onClick={() => waiting.messageSkipWaiting()}>
         Update and reload
       </button>
     </div>

@@ -1,0 +1,81 @@
+/** The outbox: what waits to be sent (drawings for the full model, labels, usage records), with a retry. */
+import { useEffect, useRef } from 'react';
+import { clockTime } from '../format';
+import type { Pending, PendingItem } from '../hooks/use-two-phase';
+
+interface Props {
+  readonly open: boolean;
+  readonly online: boolean;
+  /** Everything waiting. */
+  readonly waiting: number;
+  readonly pending: Pending;
+  readonly onRetry: () => void;
+  readonly onClose: () => void;
+}
+
+const KIND_TEXT: Readonly<Record<PendingItem['kind'], string>> = {
+  prediction: 'Drawing for the full model',
+  feedback: 'Your label',
+  logs: 'Usage records',
+};
+
+export function OutboxPanel({ open, online, waiting, pending, onRetry, onClose }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  const counts: [string, number][] = [
+    ['drawings for the full model', pending.predictions],
+    ['labels', pending.feedback],
+    ['usage records', pending.logs],
+  ];
+  return (
+    <dialog ref={dialog} className="dialog outbox" aria-labelledby="outbox-title" data-testid="outbox-panel" onClose={onClose}>
+      <div className="dialog-head">
+        <h2 id="outbox-title">{online ? 'Online' : 'Offline'}</h2>
+        <button type="button" className="button quiet" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <div className="dialog-body">
+        <p data-testid="status-outbox" data-count={waiting}>
+          {waiting === 0 ? 'Nothing is waiting to be sent.' : `${waiting} waiting to be sent${online ? '' : ' once the app is online again'}.`}
+        </p>
+        {waiting > 0 && (
+          <ul className="outbox-counts">
+            {counts
+              .filter(([, n]) => n > 0)
+              .map(([what, n]) => (
+                <li key={what}>
+                  {n} {what}
+                </li>
+              ))}
+          </ul>
+        )}
+        {pending.items.length > 0 && (
+          <ol className="outbox-items">
+            {pending.items.map((item) => (
+              <li key={`${item.kind}:${item.key}`} data-testid="outbox-item" data-kind={item.kind}>
+                <span>{KIND_TEXT[item.kind]}</span>
+                <span className="muted small">
+                  since {clockTime(item.createdAt)}
+                  {item.attempts > 0 ? ` · tried ${item.attempts} ${item.attempts === 1 ? 'time' : 'times'}` : ''}
+                </span>
+                {item.lastError && <span className="small outbox-error">{item.lastError}</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+        <div>
+          <button type="button" className="button primary" data-testid="outbox-retry" disabled={!online || waiting === 0} onClick={onRetry}>
+            Send now
+          </button>
+        </div>
+        <p className="muted small">Waiting items are kept on this device and sent automatically when the app is online.</p>
+      </div>
+    </dialog>
+  );
+}
