@@ -1,7 +1,8 @@
 /**
  * The PWA build and dev server: React, the service worker and its precache
- * (shell, WASM runtime, edge model), cross-origin isolation headers, and the
- * edge benchmark's page as a second entry.
+ * (shell, WASM runtime, edge model), cross-origin isolation headers, and two
+ * more entries that are never precached: the edge benchmark's page and the
+ * operations dashboard (/ops).
  */
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
@@ -36,7 +37,8 @@ export default defineConfig({
       injectManifest: {
         // The shell, the plain WASM runtime (not the 27 MB WebGPU build), the model manifest and the edge model.
         globPatterns: ['**/*.{html,js,css,webmanifest,svg}', 'assets/ort-wasm-simd-threaded-*.wasm', 'models/manifest.json', ...edgeModelFiles()],
-        globIgnores: ['bench.html', 'assets/bench-*.js'],
+        // Neither the benchmark's page nor the operations dashboard is part of the app: never precached.
+        globIgnores: ['bench.html', 'assets/bench-*.js', 'ops.html', 'assets/ops-*.js', 'assets/ops-*.css'],
         // onnxruntime-web's WASM binary is 14 MB; Workbox refuses files over 2 MiB unless told.
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
       },
@@ -52,9 +54,10 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    // bench.html is the app plus the edge benchmark's harness (npm run bench:edge); it is not precached.
+    // bench.html is the app plus the edge benchmark's harness (npm run bench:edge); ops.html is the
+    // operations dashboard (served at /ops). Neither is precached.
     rollupOptions: {
-      input: { main: 'index.html', bench: 'bench.html' },
+      input: { main: 'index.html', bench: 'bench.html', ops: 'ops.html' },
       output: {
         // The page never runs onnxruntime itself (phase one lives in the worker): onnxruntime in
         // the page build is the harness's. One chunk holds all of it, because its WASM threads

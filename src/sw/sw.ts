@@ -18,8 +18,10 @@ cleanupOutdatedCaches();
 // The first visit's page is controlled at once, so its later requests already go through the precache.
 clientsClaim();
 precacheAndRoute(self.__WB_MANIFEST);
-// The edge benchmark's page is not the app: it is never precached, nor replaced by the shell.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [...API_PATHS, /^\/bench\.html$/] }));
+// The edge benchmark's page and the operations dashboard are not the app: never precached, nor replaced by the shell.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [...API_PATHS, /^\/bench\.html$/, /^\/ops(\/|\.html)?$/] }),
+);
 
 // The WebGPU build's binary (27 MB) is not precached: it is kept once a device has used it.
 registerRoute(

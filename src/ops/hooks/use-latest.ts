@@ -1,0 +1,10 @@
+/** A ref that always holds the latest value, for effects that must not run again when it changes. */
+import { useLayoutEffect, useRef, type RefObject } from 'react';
+
+export function useLatest<T>(value: T): RefObject<T> {
+  const ref = useRef(value);
+  useLayoutEffect(() => {
+    ref.current = value;
+  });
+  return ref;
+}
