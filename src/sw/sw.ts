@@ -19,9 +19,7 @@ cleanupOutdatedCaches();
 clientsClaim();
 precacheAndRoute(self.__WB_MANIFEST);
 // The edge benchmark's page and the operations dashboard are not the app: never precached, nor replaced by the shell.
-registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [...API_PATHS, /^\/bench\.html$/, /^\/ops(\/|\.html)?$/] }),
-);
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [...API_PATHS, /^\/bench\.html$/, /^\/ops(\/|\.html)?$/] }));
 
 // The WebGPU build's binary (27 MB) is not precached: it is kept once a device has used it.
 registerRoute(
