@@ -56,7 +56,8 @@ export function OutboxPanel({ open, online, waiting, pending, onRetry, onClose }
           </ul>
         )}
         {pending.items.length > 0 && (
-          <ol className="outbox-items">
+          // Focusable: a long list scrolls, and keyboard users must reach it.
+          <ol className="outbox-items" tabIndex={0} aria-label="Waiting to be sent">
             {pending.items.map((item) => (
               <li key={`${item.kind}:${item.key}`} data-testid="outbox-item" data-kind={item.kind}>
                 <span>{KIND_TEXT[item.kind]}</span>

@@ -35,7 +35,8 @@ export function useAnnouncement(view: CardView, revision: Answer | undefined, co
   const settled = view.answer && (view.phase === 'settled' || view.phase === 'waiting') ? view.answer : undefined;
   const elsewhere = revision && revision.key !== settled?.key ? revision : undefined;
   const [said, setSaid] = useState<{ readonly card?: string; readonly revision?: string; readonly text: string }>({ text: '' });
-  const cardId = settled && `${settled.key}:${settled.status}:${settled.verdict?.label ?? ''}`;
+  // A drawing made again is answered from the cache with the same key: the drawing tells them apart.
+  const cardId = settled && `${settled.drawingId}:${settled.key}:${settled.status}:${settled.verdict?.label ?? ''}`;
   const revisionId = elsewhere && `${elsewhere.key}:${elsewhere.verdict?.label ?? ''}`;
   const fresh = (cardId !== undefined && cardId !== said.card) || (revisionId !== undefined && revisionId !== said.revision);
   if (fresh) {

@@ -52,10 +52,16 @@ export function useDrawingSession(twoPhase: Pick<TwoPhase, 'answer' | 'history' 
     return saved;
   }, [onClear, shown]);
 
-  const onRestore = useCallback((saved: Answer | undefined) => {
-    setRestored(saved);
-    setChangedAt(0);
-  }, []);
+  const onRestore = useCallback(
+    (saved: Answer | undefined) => {
+      // The pad holds another drawing now: what the hook had for the one set aside goes.
+      stroking.current = false;
+      onClear();
+      setRestored(saved);
+      setChangedAt(0);
+    },
+    [onClear],
+  );
 
   return { answer, changedAt, onDraw, onNewDrawing, onRestore };
 }
