@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { GATED_STROKES } from '../test/fixtures/digit-strokes';
-import { drawAndSettle, waitForPhaseOne, waitForServiceWorker } from './support/app';
+import { drawAndSettle, expectSource, waitForPhaseOne, waitForServiceWorker } from './support/app';
 
 const manifest = JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as {
   models: { name: string; version: string; role: string }[];
@@ -69,7 +69,7 @@ test('under its content security policy the app draws, predicts on the edge and 
   await waitForPhaseOne(page);
   await expect(page.getByTestId('status-backend')).toHaveText(/wasm/);
   await drawAndSettle(page, GATED_STROKES);
-  await expect(page.getByTestId('prediction-source')).toHaveText('cloud');
+  await expectSource(page, 'cloud');
   await waitForServiceWorker(page);
   const seen = await page.evaluate(() => (globalThis as { violations?: string[] }).violations ?? []);
   expect([...violations, ...seen]).toEqual([]);
