@@ -273,6 +273,8 @@ test('a rule that fired is in the alert log, with its figure', async ({ page, re
   await expect(logged).toHaveCount(1);
   await expect(logged).toHaveAttribute('data-value', String(alerts[0]?.value));
   await expect(logged).toContainText(`against 0.950`);
+  // A second reading of /metrics follows the first, so rates show without waiting for a refresh.
+  await expect(page.getByTestId('ops-serving-basis')).toContainText(/Rates over the last \d+ s/, { timeout: 10_000 });
 
   if (process.env['SCREENSHOTS'] === '1') {
     await showFedMinute(page);

@@ -1,8 +1,9 @@
 /**
  * Two readings of /metrics make rates per second and the quantiles of what
  * was observed between them; a first reading, or readings without new
- * observations, fall back to everything since the server started; a server
- * that restarted between readings gives no rates rather than negative ones.
+ * observations, fall back to everything since the server started; only
+ * prediction routes count as a model's requests; a server that restarted
+ * between readings gives no rates rather than negative ones.
  */
 import { describe, expect, it } from 'vitest';
 import { parsePrometheus } from './prometheus';
@@ -24,6 +25,9 @@ function reading(at: number, s: State): MetricsReading {
     `http_requests_total{route="/v1/models/:target",model="digits-full",outcome="success"} ${s.requests - s.refused}`,
     `http_requests_total{route="/v1/models/:target",model="digits-full",outcome="rejected"} ${s.refused}`,
     `http_requests_total{route="/metrics",model="",outcome="success"} 99`,
+    // Monitoring and metadata name the model but are not its load.
+    `http_requests_total{route="/v1/monitoring/models/:model/windows",model="digits-full",outcome="success"} ${at / 100}`,
+    `http_requests_total{route="/v2/models/:model",model="digits-full",outcome="client_error"} 7`,
     `inference_instances_total{${v}} ${s.rows}`,
     `inference_batches_total{${v}} ${s.batches}`,
     ...bounds.map((le, i) => `inference_compute_seconds_bucket{le="${le}",${v}} ${s.compute[i]}`),

@@ -1,7 +1,7 @@
 /**
  * Latency and throughput per model and version from two readings of
- * `/metrics`: requests and rows per second between them (from the counters),
- * and the p50 / p99 of the queue wait and of a model run (from the
+ * `/metrics`: prediction requests and rows per second between them (from the
+ * counters), and the p50 / p99 of the queue wait and of a model run (from the
  * histograms' buckets) over the observations made between them, or since the
  * server started when there were none in between.
  */
@@ -33,6 +33,7 @@ export interface VersionServing {
 
 export interface ModelServing {
   readonly model: string;
+  /** Prediction requests (`:predict`, `infer`) per second between the readings, and since the server started. */
   readonly requestsPerSecond: number | null;
   readonly requestsTotal: number;
   /** Share of the requests between the readings that were refused or failed (429, 503, 4xx, 5xx). */
@@ -49,6 +50,12 @@ export interface ServingFigures {
 }
 
 type Match = Readonly<Record<string, string>>;
+
+/** Prediction routes (keyed `:predict` and OIP `infer`): other routes naming a model (metadata, monitoring) are not its load. */
+const predicting = (s: Sample) => {
+  const route = s.labels['route'] ?? '';
+  return route.startsWith('/v1/models/') || route.endsWith('/infer');
+};
 const matches = (sample: Sample, name: string, match: Match) => sample.name === name && Object.entries(match).every(([k, v]) => sample.labels[k] === v);
 
 function sum(samples: readonly Sample[], name: string, match: Match, filter: (s: Sample) => boolean = () => true): number {
@@ -104,9 +111,9 @@ export function servingFigures(now: MetricsReading, before: MetricsReading | und
   };
 
   const models = [...versions].map(([model, set]): ModelServing => {
-    const requests = sum(now.samples, 'http_requests_total', { model });
-    const requestsBefore = before ? sum(before.samples, 'http_requests_total', { model }) : undefined;
-    const failing = (s: Sample) => s.labels['outcome'] !== 'success';
+    const requests = sum(now.samples, 'http_requests_total', { model }, predicting);
+    const requestsBefore = before ? sum(before.samples, 'http_requests_total', { model }, predicting) : undefined;
+    const failing = (s: Sample) => predicting(s) && s.labels['outcome'] !== 'success';
     const unsuccessful =
       sum(now.samples, 'http_requests_total', { model }, failing) - (before ? sum(before.samples, 'http_requests_total', { model }, failing) : 0);
     const served = requestsBefore === undefined ? null : requests - requestsBefore;

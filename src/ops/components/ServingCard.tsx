@@ -1,6 +1,6 @@
 /**
- * Latency and throughput from `/metrics`, per model and version: requests and
- * rows per second between two readings, the queue wait and model run p50 /
+ * Latency and throughput from `/metrics`, per model and version: prediction
+ * requests and rows per second between two readings, the queue wait and model run p50 /
  * p99, the mean batch size, the queue now and whether the model serves.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -38,7 +38,7 @@ export function ServingCard({ tick }: { readonly tick: number }) {
       <h2 id="ops-serving-title">Latency and throughput</h2>
       <CardStatus loaded={loaded} />
       {figures && (
-        <p className="muted">
+        <p className="muted" data-testid="ops-serving-basis">
           {figures.intervalSeconds === null
             ? 'Rates need a second reading: they show in a moment.'
             : `Rates over the last ${Math.round(figures.intervalSeconds)} s.`}{' '}
@@ -49,7 +49,7 @@ export function ServingCard({ tick }: { readonly tick: number }) {
         <div key={m.model} className="serving-model" data-testid="ops-serving" data-model={m.model} data-requests-total={m.requestsTotal}>
           <h3>{m.model}</h3>
           <p>
-            Requests: {perSecond(m.requestsPerSecond)} ({count(m.requestsTotal)} since the server started)
+            Prediction requests: {perSecond(m.requestsPerSecond)} ({count(m.requestsTotal)} since the server started)
             {m.unsuccessfulShare !== null && `, ${percent(m.unsuccessfulShare)} of them refused or failed`}
           </p>
           {m.versions.map((v) => (
