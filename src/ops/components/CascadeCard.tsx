@@ -6,11 +6,17 @@
 import type { Cascade } from '../api';
 import { count, percent } from '../format';
 import { useLoad } from '../hooks/use-load';
-import type { Span } from '../range';
+import type { RangeId, Span } from '../range';
 import { CardStatus } from './CardStatus';
 
-export function CascadeCard({ span, tick }: { readonly span: Span; readonly tick: number }) {
-  const loaded = useLoad<Cascade>((api) => api.cascade(span), 'cascade', tick);
+interface Props {
+  readonly range: RangeId;
+  readonly span: Span;
+  readonly tick: number;
+}
+
+export function CascadeCard({ range, span, tick }: Props) {
+  const loaded = useLoad<Cascade>((api) => api.cascade(span), range, tick);
   const c = loaded.data;
   return (
     <section className="card" aria-labelledby="ops-cascade-title">
