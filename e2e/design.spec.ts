@@ -326,3 +326,39 @@ test('a sure answer and an unsure one read differently, and the unsure one names
   await expect(page.getByTestId('prediction-runner-up')).toContainText('or maybe');
   expect(await label(page).evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeLessThan(sureSize);
 });
+
+test.describe('screenshots for the README', () => {
+  // Taken on demand: SCREENSHOTS=1 npx playwright test e2e/design.spec.ts -g screenshots
+  test.skip(!process.env['SCREENSHOTS'], 'set SCREENSHOTS=1 to take them');
+
+  test('desktop, phone and dark', async ({ browser }) => {
+    const shoot = async (file: string, options: Parameters<typeof browser.newContext>[0], act: (page: Page) => Promise<void>) => {
+      const context = await browser.newContext({ deviceScaleFactor: 1, ...options });
+      const page = await context.newPage();
+      await open(page);
+      await act(page);
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: `docs/screenshots/${file}` });
+      await context.close();
+    };
+    await shoot('app-desktop.png', { viewport: { width: 1280, height: 800 } }, async (page) => {
+      await drawDigit(page, 3);
+      await drawDigit(page, 5);
+      await page.getByTestId('prediction').getByTestId('feedback-right').click();
+      await drawAndSettle(page, GATED_STROKES);
+      await expectSource(page, 'cloud');
+      await page.getByTestId('revision-dismiss').click();
+    });
+    await shoot('app-phone.png', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, async (page) => {
+      await drawDigit(page, 7);
+    });
+    await shoot('app-dark.png', { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' }, async (page) => {
+      await drawDigit(page, 1);
+      await drawAndSettle(page, NOT_A_DIGIT_STROKES);
+      await page.route('**/*:predict', () => new Promise(() => undefined));
+      await page.getByTestId('clear').click();
+      await drawStrokes(page, GATED_STROKES);
+      await expect(page.getByTestId('prediction-state')).toHaveAttribute('data-state', 'checking');
+    });
+  });
+});

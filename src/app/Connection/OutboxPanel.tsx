@@ -28,9 +28,9 @@ export function OutboxPanel({ open, online, waiting, pending, onRetry, onClose }
     if (!open && d.open) d.close();
   }, [open]);
   const counts: [string, number][] = [
-    ['drawings for the full model', pending.predictions],
-    ['labels', pending.feedback],
-    ['usage records', pending.logs],
+    [pending.predictions === 1 ? 'drawing for the full model' : 'drawings for the full model', pending.predictions],
+    [pending.feedback === 1 ? 'label' : 'labels', pending.feedback],
+    [pending.logs === 1 ? 'usage record' : 'usage records', pending.logs],
   ];
   return (
     <dialog ref={dialog} className="dialog outbox" aria-labelledby="outbox-title" data-testid="outbox-panel" onClose={onClose}>
