@@ -25,7 +25,8 @@ export function sayAnswer(answer: Answer, { labels, rejectLabel, threshold }: Co
   const main = level === 'sure' ? `${say(verdict.label)}.` : level === 'probably' ? `Probably ${say(verdict.label)}` : `Not sure: ${say(verdict.label)}`;
   const tail = level === 'sure' ? '' : second ? `, or maybe ${say(second.label)}.` : '.';
   const waiting = answer.status === 'queued' || answer.status === 'fallback' ? ' The full model will check it later.' : '';
-  return `${main}${tail}${waiting}`;
+  const sentence = `${main}${tail}${waiting}`;
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
 /**
