@@ -62,7 +62,14 @@ export default defineConfig({
         // The page never runs onnxruntime itself (phase one lives in the worker): onnxruntime in
         // the page build is the harness's. One chunk holds all of it, because its WASM threads
         // load that chunk as their script; the name keeps it out of the precache.
-        advancedChunks: { groups: [{ name: 'bench-onnxruntime', test: /node_modules[\\/]onnxruntime-/ }] },
+        // zod and the setting that keeps it from probing eval share one chunk, so the setting runs
+        // before any chunk builds a schema: the app and the dashboard share chunks that do.
+        advancedChunks: {
+          groups: [
+            { name: 'bench-onnxruntime', test: /node_modules[\\/]onnxruntime-/ },
+            { name: 'zod', test: /node_modules[\\/]zod[\\/]|src[\\/]app[\\/]zod-config\.ts$/ },
+          ],
+        },
       },
     },
   },

@@ -97,12 +97,13 @@ test('a changed mind replaces the label: the server keeps the last one', async (
   await waitForPhaseOne(page);
   await drawDigit(page, 3);
   await page.getByTestId('feedback-right').click();
-  await expect(page.getByTestId('outbox-count')).toHaveText('0');
+  // Sent once the store says so (the count may read 0 before the label is even queued).
+  await expect.poll(async () => (await storedHistory(page))[0]).toMatchObject({ label: '3', sent: true });
   await page.getByTestId('feedback-wrong').click();
   await page.getByTestId('feedback-digit-8').click();
+  await expect.poll(async () => (await storedHistory(page))[0]).toMatchObject({ label: '8', sent: true });
   await expect(page.getByTestId('outbox-count')).toHaveText('0');
   const [entry] = await storedHistory(page);
-  expect(entry).toMatchObject({ label: '8', sent: true });
   const after = await labelledPairs(request, from);
   expect((after.get(`8>${entry?.edge}`) ?? 0) - (before.get(`8>${entry?.edge}`) ?? 0)).toBe(1);
   expect((after.get(`3>${entry?.edge}`) ?? 0) - (before.get(`3>${entry?.edge}`) ?? 0)).toBe(0);

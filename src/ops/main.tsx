@@ -1,5 +1,5 @@
 /** The operations dashboard's entry (ops.html, served at /ops): never precached, not part of the app's first load. */
-import './zod-config';
+import '../app/zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { OpsApp } from './OpsApp';
