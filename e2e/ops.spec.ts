@@ -3,12 +3,13 @@
  * real routes: keyed predictions of drawn digits, labels for them (30 right,
  * 10 wrong), a flush, and an evaluation of the alert rules. It asks for the
  * admin token once a session and again when refused; the accuracy it shows
- * for a window is the monitoring route's; a rule that fired is in its log; a
- * batch job uploaded from it runs and its predictions download with the
- * labels the model gives; on a phone nothing is wider than the screen and
- * every control is a 44 px target; axe finds nothing serious in light or
- * dark; and neither the page nor its scripts are precached or loaded by the
- * app. With SCREENSHOTS=1 it saves docs/screenshots/ops.png.
+ * for a window is the monitoring route's; a rule that fired is in its log,
+ * and the model's request latency shows; a batch job uploaded from it runs
+ * and its predictions download with the labels the model gives; on a phone
+ * nothing is wider than the screen and every control is a 44 px target; axe
+ * finds nothing serious in light or dark; and neither the page nor its
+ * scripts are precached or loaded by the app. With SCREENSHOTS=1 it saves
+ * docs/screenshots/ops.png.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
@@ -275,6 +276,9 @@ test('a rule that fired is in the alert log, with its figure', async ({ page, re
   await expect(logged).toContainText(`against 0.950`);
   // A second reading of /metrics follows the first, so rates show without waiting for a refresh.
   await expect(page.getByTestId('ops-serving-basis')).toContainText(/Rates over the last \d+ s/, { timeout: 10_000 });
+  // The model's predictions were answered: their latency as clients saw it shows beside the model's own figures.
+  const serving = page.locator(`[data-testid="ops-serving"][data-model="${MODEL}"]`);
+  await expect(serving.getByTestId('ops-request-latency')).toHaveText(/^[\d.,]+ ms \/ [\d.,]+ ms$/);
 
   if (process.env['SCREENSHOTS'] === '1') {
     await showFedMinute(page);

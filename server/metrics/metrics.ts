@@ -1,6 +1,7 @@
 /**
  * What /metrics reports. The mean batch size is
- * inference_instances_total / inference_batches_total.
+ * inference_instances_total / inference_batches_total; the latency clients
+ * see is http_request_duration_seconds.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { EvaluationMetrics } from './evaluation-metrics';
@@ -13,6 +14,14 @@ export class ServerMetrics {
     name: 'http_requests_total',
     help: 'Requests by route, model and outcome',
     labelNames: ['route', 'model', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  /** Same labels as `requests`; from 0.5 ms (a refused request) to 10 s (the default deadline, REQUEST_TIMEOUT_MS). */
+  readonly requestSeconds = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: "Request duration from arrival to the answer's last byte, by route, model and outcome",
+    labelNames: ['route', 'model', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
   private readonly instances = new Counter({

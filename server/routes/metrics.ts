@@ -1,4 +1,4 @@
-/** Prometheus text at /metrics, and a count of every answered request (a hook on the whole server). */
+/** Prometheus text at /metrics, and a count and duration of every answered request (a hook on the whole server). */
 import fastifyPlugin from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,11 +11,14 @@ const routes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => 
     const params = request.params as { model?: unknown; target?: unknown } | undefined;
     // The keyed route carries the model as "<name>:predict" when no version is named.
     const named = typeof params?.model === 'string' ? params.model : typeof params?.target === 'string' ? params.target.split(':')[0] : '';
-    metrics.requests.inc({
+    const labels = {
       route: request.routeOptions.url ?? 'unmatched',
       model: named && registry.has(named) ? named : '',
       outcome: outcomeOf(reply.statusCode),
-    });
+    };
+    metrics.requests.inc(labels);
+    // From the request's arrival to the answer's last byte (onResponse runs once it is sent).
+    metrics.requestSeconds.observe(labels, reply.elapsedTime / 1000);
   });
   app.get(
     '/metrics',
@@ -24,5 +27,5 @@ const routes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => 
   );
 };
 
-// Not encapsulated: the request counter must see every route.
+// Not encapsulated: the request counter and histogram must see every route.
 export const metricsRoutes = fastifyPlugin(routes, { name: 'metrics' });

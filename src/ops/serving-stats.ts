@@ -1,9 +1,10 @@
 /**
  * Latency and throughput per model and version from two readings of
  * `/metrics`: prediction requests and rows per second between them (from the
- * counters), and the p50 / p99 of the queue wait and of a model run (from the
- * histograms' buckets) over the observations made between them, or since the
- * server started when there were none in between.
+ * counters), and the p50 / p99 of a prediction request's duration as clients
+ * see it (per model), of the queue wait and of a model run (per version), from
+ * the histograms' buckets, over the observations made between them, or since
+ * the server started when there were none in between.
  */
 import { histogramQuantile, type Bucket, type Sample } from './prometheus';
 
@@ -38,6 +39,12 @@ export interface ModelServing {
   readonly requestsTotal: number;
   /** Share of the requests between the readings that were refused or failed (429, 503, 4xx, 5xx). */
   readonly unsuccessfulShare: number | null;
+  /**
+   * Duration of its prediction requests, from arrival to the answer's last
+   * byte, whatever their outcome (`http_request_duration_seconds`; the
+   * server labels requests by model, not version).
+   */
+  readonly requestSeconds: Quantiles;
   readonly versions: readonly VersionServing[];
 }
 
@@ -62,10 +69,15 @@ function sum(samples: readonly Sample[], name: string, match: Match, filter: (s:
   return samples.filter((s) => matches(s, name, match) && filter(s)).reduce((total, s) => total + s.value, 0);
 }
 
-function buckets(samples: readonly Sample[], name: string, match: Match): Bucket[] {
-  return samples
-    .filter((s) => matches(s, `${name}_bucket`, match))
-    .map((s) => ({ le: s.labels['le'] === '+Inf' ? Infinity : Number(s.labels['le']), count: s.value }));
+/** A histogram's buckets over every series that matches (and passes the filter), added up bound by bound. */
+function buckets(samples: readonly Sample[], name: string, match: Match, filter: (s: Sample) => boolean = () => true): Bucket[] {
+  const counts = new Map<number, number>();
+  for (const s of samples) {
+    if (!matches(s, `${name}_bucket`, match) || !filter(s)) continue;
+    const le = s.labels['le'] === '+Inf' ? Infinity : Number(s.labels['le']);
+    counts.set(le, (counts.get(le) ?? 0) + s.value);
+  }
+  return [...counts].map(([le, count]) => ({ le, count }));
 }
 
 /** Buckets observed between two readings (a restarted server's counters start again: then the newer ones alone). */
@@ -91,23 +103,18 @@ export function servingFigures(now: MetricsReading, before: MetricsReading | und
     const { model, version } = s.labels;
     if (model && version) versions.set(model, (versions.get(model) ?? new Set()).add(version));
   }
-  // The interval's observations when there were any, for every model alike; else everything since the start.
-  const intervalObserved =
-    before !== undefined &&
-    [...versions].some(([model, set]) =>
-      [...set].some(
-        (version) =>
-          quantiles(
-            difference(
-              buckets(now.samples, 'inference_compute_seconds', { model, version }),
-              buckets(before.samples, 'inference_compute_seconds', { model, version }),
-            ),
-          ).count > 0,
-      ),
-    );
-  const histogram = (name: string, match: Match) => {
-    const current = buckets(now.samples, name, match);
-    return quantiles(intervalObserved && before ? difference(current, buckets(before.samples, name, match)) : current);
+  const observedBetween = (name: string, match: Match, filter?: (s: Sample) => boolean) =>
+    before !== undefined && quantiles(difference(buckets(now.samples, name, match, filter), buckets(before.samples, name, match, filter))).count > 0;
+  // The interval's observations when there were any (a model run, or a prediction request even if none ran, as
+  // while a model restarts), for every model alike; else everything since the start.
+  const intervalObserved = [...versions].some(
+    ([model, set]) =>
+      observedBetween('http_request_duration_seconds', { model }, predicting) ||
+      [...set].some((version) => observedBetween('inference_compute_seconds', { model, version })),
+  );
+  const histogram = (name: string, match: Match, filter?: (s: Sample) => boolean) => {
+    const current = buckets(now.samples, name, match, filter);
+    return quantiles(intervalObserved && before ? difference(current, buckets(before.samples, name, match, filter)) : current);
   };
 
   const models = [...versions].map(([model, set]): ModelServing => {
@@ -122,6 +129,7 @@ export function servingFigures(now: MetricsReading, before: MetricsReading | und
       requestsPerSecond: rate(requests, requestsBefore, seconds),
       requestsTotal: requests,
       unsuccessfulShare: served !== null && served > 0 ? unsuccessful / served : null,
+      requestSeconds: histogram('http_request_duration_seconds', { model }, predicting),
       versions: [...set].sort().map((version): VersionServing => {
         const match = { model, version };
         const rows = sum(now.samples, 'inference_instances_total', match);

@@ -1,7 +1,9 @@
 /**
  * Latency and throughput from `/metrics`, per model and version: prediction
- * requests and rows per second between two readings, the queue wait and model run p50 /
- * p99, the mean batch size, the queue now and whether the model serves.
+ * requests and rows per second between two readings, the p50 / p99 of a
+ * prediction request as clients see it (per model), of the queue wait and of a
+ * model run (per version), the mean batch size, the queue now and whether the
+ * model serves.
  */
 import { useEffect, useRef, useState } from 'react';
 import { milliseconds, count, percent, perSecond } from '../format';
@@ -52,6 +54,14 @@ export function ServingCard({ tick }: { readonly tick: number }) {
             Prediction requests: {perSecond(m.requestsPerSecond)} ({count(m.requestsTotal)} since the server started)
             {m.unsuccessfulShare !== null && `, ${percent(m.unsuccessfulShare)} of them refused or failed`}
           </p>
+          <dl className="figures" aria-label={`${m.model} prediction requests`}>
+            <div>
+              <dt>Request latency p50 / p99</dt>
+              <dd data-testid="ops-request-latency">
+                {milliseconds(m.requestSeconds.p50)} / {milliseconds(m.requestSeconds.p99)}
+              </dd>
+            </div>
+          </dl>
           {m.versions.map((v) => (
             <dl key={v.version} className="figures" aria-label={`${m.model} version ${v.version}`} data-version={v.version}>
               <div>
