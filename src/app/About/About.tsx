@@ -3,7 +3,7 @@
  * want (where the small model runs, with how many threads and why, isolation,
  * storage, the models and versions), kept out of the way of drawing.
  */
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../hooks/use-modal-dialog';
 import type { Manifest } from '../../core/manifest';
 import type { PhaseOneState } from '../hooks/use-phase-one';
 import { ModelPackInfo } from '../ModelPackInfo/ModelPackInfo';
@@ -20,13 +20,7 @@ interface Props {
 const BACKEND_TEXT: Readonly<Record<string, string>> = { wasm: 'WebAssembly on the processor', webgpu: 'WebGPU on the graphics card' };
 
 export function About({ open, onClose, phaseOne, manifest, persisted }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const dialog = useModalDialog(open);
   const ready = phaseOne?.status === 'ready' ? phaseOne.phaseOne : undefined;
   const backend = ready?.init.backend ?? (phaseOne?.status === 'error' ? 'failed' : 'loading');
   return (

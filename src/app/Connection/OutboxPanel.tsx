@@ -1,5 +1,5 @@
 /** The outbox: what waits to be sent (drawings for the full model, labels, usage records), with a retry. */
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../hooks/use-modal-dialog';
 import { clockTime } from '../format';
 import type { Pending, PendingItem } from '../hooks/use-two-phase';
 
@@ -20,13 +20,7 @@ const KIND_TEXT: Readonly<Record<PendingItem['kind'], string>> = {
 };
 
 export function OutboxPanel({ open, online, waiting, pending, onRetry, onClose }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const dialog = useModalDialog(open);
   const counts: [string, number][] = [
     [pending.predictions === 1 ? 'drawing for the full model' : 'drawings for the full model', pending.predictions],
     [pending.feedback === 1 ? 'label' : 'labels', pending.feedback],
