@@ -12,7 +12,8 @@ import { EdgeLogRequest, EdgeLogResponse, EdgeRecord, RejectedRecord } from '../
 import type { RouteOptions } from '../context';
 import type { Evaluation } from '../evaluation/evaluation';
 import { featuresOf } from '../evaluation/layout';
-import { quantizeInput, type PredictionRow } from '../evaluation/log/records';
+import { quantizeInput } from '../../src/core/preprocess/input-bytes';
+import type { PredictionRow } from '../evaluation/log/records';
 import { ERROR_RESPONSES } from '../http/schemas';
 import { quoteValue } from '../serving/inference/json';
 import { evaluationOf, limitPerClient, stored } from './evaluation-shared';

@@ -7,6 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quantizeInput as toBytes } from '../../src/core/preprocess/input-bytes';
 import { writeSamples } from '../../tools/onnx/samples-file';
 import { augmentDigit } from './augment';
 import { asSamples, preprocessedPart } from './datasets';
@@ -22,8 +23,6 @@ const CALIBRATION_COUNT = 512;
 const CALIBRATION_NEGATIVES = 128;
 /** The reject class's index (training/models.py): negatives' label. */
 const REJECT_INDEX = 10;
-
-const toBytes = (values: Float32Array) => Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
 
 async function main(): Promise<void> {
   const outDir = process.argv[2] ?? 'training/.cache/data';

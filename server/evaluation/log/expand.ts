@@ -5,7 +5,8 @@
  */
 import { argmax, softmax } from '../../../src/core/math/probabilities';
 import { featuresOf, type ProfileLayout } from '../layout';
-import { quantizeInput, type LogBatch, type PredictionRow } from './records';
+import { quantizeInput } from '../../../src/core/preprocess/input-bytes';
+import type { LogBatch, PredictionRow } from './records';
 
 export function expandBatch(batch: LogBatch, layout: ProfileLayout | undefined, logInputs: boolean): PredictionRow[] {
   const rows = batch.keys.length;

@@ -25,3 +25,4 @@ export function getPreprocessor(id: string): Preprocessor {
 
 export { createInkRaster, inkFromRgba, INK_POLARITIES, type InkRaster, type InkPolarity } from './raster';
 export { preprocessMnistCom, MNIST_COM_ID } from './mnist-com';
+export { dequantizeInput, quantizeInput } from './input-bytes';

@@ -6,6 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quantizeInput as toBytes } from '../../../src/core/preprocess/input-bytes';
 import { writeSamples } from '../../../tools/onnx/samples-file';
 import { PIXELS } from '../mnist-source';
 import { buildNegativeSet, HELDOUT_KINDS, NEGATIVE_COUNTS, NEGATIVE_KINDS, NEGATIVE_SEEDS, type NegativePart } from '../negatives';
@@ -26,8 +27,6 @@ function runs(kinds: readonly string[]): KindRows[] {
   });
   return out;
 }
-
-const toBytes = (values: Float32Array) => Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
 
 /** Writes the three parts; returns the training part's inputs. */
 export async function writeNegatives(outDir: string, counts: Readonly<Record<NegativePart, number>> = NEGATIVE_COUNTS): Promise<Float32Array> {
