@@ -2,12 +2,12 @@
 import type { IDBPTransaction } from 'idb';
 import type { AppDb, AppSchema } from './db';
 
-/** One write transaction over the cache and the history, so an answer is stored in one trip. */
-export type AnswerTx = IDBPTransaction<AppSchema, ['cache', 'history'], 'readwrite'>;
+/** One write transaction over the cache and the history (reading the user's labels), so an answer is stored in one trip. */
+export type AnswerTx = IDBPTransaction<AppSchema, ['cache', 'history', 'feedback'], 'readwrite'>;
 
 export function answerTx(db: AppDb): AnswerTx {
   // Relaxed: a lost cache or history entry costs a model run, not data.
-  return db.transaction(['cache', 'history'], 'readwrite', { durability: 'relaxed' });
+  return db.transaction(['cache', 'history', 'feedback'], 'readwrite', { durability: 'relaxed' });
 }
 
 /**

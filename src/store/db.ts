@@ -68,7 +68,7 @@ export interface EdgeLogItem {
 
 export interface AppSchema extends DBSchema {
   cache: { key: string; value: CacheEntry; indexes: { 'by-used': number } };
-  history: { key: string; value: HistoryEntry; indexes: { 'by-time': number } };
+  history: { key: string; value: HistoryEntry; indexes: { 'by-time': number; 'by-key': string } };
   outbox: { key: string; value: OutboxItem; indexes: { 'by-time': number; 'by-drawing': string } };
   feedback: { key: string; value: FeedbackItem; indexes: { 'by-time': number } };
   'edge-logs': { key: string; value: EdgeLogItem; indexes: { 'by-time': number } };
@@ -85,7 +85,7 @@ export const DB_VERSION = 3;
  */
 export async function openAppDb(name = DB_NAME, version = DB_VERSION): Promise<AppDb> {
   const db: AppDb = await openDB<AppSchema>(name, version, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore('cache', { keyPath: 'cacheKey' }).createIndex('by-used', 'usedAt');
         db.createObjectStore('history', { keyPath: 'drawingId' }).createIndex('by-time', 'at');
@@ -98,6 +98,8 @@ export async function openAppDb(name = DB_NAME, version = DB_VERSION): Promise<A
       if (oldVersion < 3 && version >= 3) {
         db.createObjectStore('feedback', { keyPath: 'key' }).createIndex('by-time', 'at');
         db.createObjectStore('edge-logs', { keyPath: 'key' }).createIndex('by-time', 'createdAt');
+        // An answer's entries by its key: revisions and labels find them without a scan.
+        transaction.objectStore('history').createIndex('by-key', 'answer.key');
       }
     },
     blocking() {

@@ -4,7 +4,11 @@
  * the tab closes must not be lost. A changed mind replaces the label and
  * sends it again.
  */
-import type { AppDb, FeedbackItem } from './db';
+import type { IDBPObjectStore } from 'idb';
+import type { AppDb, AppSchema, FeedbackItem } from './db';
+
+/** Labels kept at most: past it, the oldest the server already has go (the history keeps showing them). */
+export const FEEDBACK_LIMIT = 2000;
 
 export class FeedbackQueue {
   constructor(private readonly db: AppDb) {}
@@ -14,8 +18,8 @@ export class FeedbackQueue {
     const item: FeedbackItem = { key, label, at, sent: false, attempts: 0 };
     const tx = this.db.transaction(['feedback', 'history'], 'readwrite', { durability: 'strict' });
     await tx.objectStore('feedback').put(item);
-    for (let cursor = await tx.objectStore('history').openCursor(); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.answer.key === key) await cursor.update({ ...cursor.value, feedback: { label, at, sent: false } });
+    for (let cursor = await tx.objectStore('history').index('by-key').openCursor(key); cursor; cursor = await cursor.continue()) {
+      await cursor.update({ ...cursor.value, feedback: { label, at, sent: false } });
     }
     await tx.done;
     return item;
@@ -40,9 +44,37 @@ export class FeedbackQueue {
       await tx.objectStore('feedback').put({ ...current, sent: true });
       done.add(item.key);
     }
-    for (let cursor = await tx.objectStore('history').openCursor(); cursor; cursor = await cursor.continue()) {
-      const feedback = cursor.value.feedback;
-      if (feedback && done.has(cursor.value.answer.key)) await cursor.update({ ...cursor.value, feedback: { ...feedback, sent: true } });
+    for (const key of done) {
+      for (let cursor = await tx.objectStore('history').index('by-key').openCursor(key); cursor; cursor = await cursor.continue()) {
+        const feedback = cursor.value.feedback;
+        if (feedback) await cursor.update({ ...cursor.value, feedback: { ...feedback, sent: true } });
+      }
+    }
+    await this.trimSent(tx.objectStore('feedback'));
+    await tx.done;
+  }
+
+  /** Deletes the oldest sent labels beyond the limit; labels still waiting are never deleted. */
+  private async trimSent(store: IDBPObjectStore<AppSchema, ['feedback', 'history'], 'feedback', 'readwrite'>): Promise<void> {
+    let excess = (await store.count()) - FEEDBACK_LIMIT;
+    for (let cursor = excess > 0 ? await store.index('by-time').openCursor() : null; cursor && excess > 0; cursor = await cursor.continue()) {
+      if (!cursor.value.sent) continue;
+      await cursor.delete();
+      excess--;
+    }
+  }
+
+  /** Forgets labels the server refused for good: they are no longer shown as given. */
+  async drop(items: readonly FeedbackItem[]): Promise<void> {
+    const tx = this.db.transaction(['feedback', 'history'], 'readwrite');
+    for (const item of items) {
+      const current = await tx.objectStore('feedback').get(item.key);
+      if (current?.at !== item.at) continue;
+      await tx.objectStore('feedback').delete(item.key);
+      for (let cursor = await tx.objectStore('history').index('by-key').openCursor(item.key); cursor; cursor = await cursor.continue()) {
+        const { feedback: _dropped, ...entry } = cursor.value;
+        await cursor.update(entry);
+      }
     }
     await tx.done;
   }

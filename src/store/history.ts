@@ -16,17 +16,22 @@ export class AnswerHistory {
     await Promise.all([this.recordIn(tx, answer, thumbnail), tx.done]);
   }
 
-  /** Writes inside a transaction of the caller's, trimmed to the limit. */
-  recordIn(tx: AnswerTx, answer: Answer, thumbnail?: Uint8Array): Promise<void> {
-    return putBounded(tx, 'history', { drawingId: answer.drawingId, answer, at: answer.at, ...(thumbnail ? { thumbnail } : {}) }, 'by-time', this.limit);
+  /** Writes inside a transaction of the caller's, trimmed to the limit; a label the user gave the key already (while it waited) stays shown. */
+  async recordIn(tx: AnswerTx, answer: Answer, thumbnail?: Uint8Array): Promise<void> {
+    const label = await tx.objectStore('feedback').get(answer.key);
+    const feedback = label ? { feedback: { label: label.label, at: label.at, sent: label.sent } } : {};
+    await putBounded(
+      tx,
+      'history',
+      { drawingId: answer.drawingId, answer, at: answer.at, ...(thumbnail ? { thumbnail } : {}), ...feedback },
+      'by-time',
+      this.limit,
+    );
   }
 
   /** The entry showing the answer with this key, if one does. */
   async ofKey(key: string): Promise<HistoryEntry | undefined> {
-    for (let cursor = await this.db.transaction('history').store.openCursor(); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.answer.key === key) return cursor.value;
-    }
-    return undefined;
+    return this.db.getFromIndex('history', 'by-key', key);
   }
 
   /**
@@ -37,8 +42,7 @@ export class AnswerHistory {
   async revise(answer: Answer): Promise<number> {
     const tx = this.db.transaction('history', 'readwrite');
     let revised = 0;
-    for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.answer.key !== answer.key) continue;
+    for (let cursor = await tx.store.index('by-key').openCursor(answer.key); cursor; cursor = await cursor.continue()) {
       await cursor.update({ ...cursor.value, answer: { ...answer, drawingId: cursor.value.drawingId } });
       revised++;
     }

@@ -36,7 +36,8 @@ describe('schema upgrades', () => {
     const name = `upgrade-${dbCount++}`;
     const v1 = await openAppDb(name, 1);
     expect([...v1.objectStoreNames].sort()).toEqual(['cache', 'history']);
-    await new AnswerCache(v1).put(answer(1));
+    // Written raw: the app's own writers expect the current schema.
+    await v1.put('cache', { cacheKey: 'small@1:1', answer: answer(1), usedAt: 1 });
     v1.close();
 
     const v2 = await openAppDb(name, 2);

@@ -17,7 +17,6 @@ import { useDrawingSession } from '../hooks/use-drawing-session';
 import { useLateAnswer } from '../hooks/use-late-answer';
 import { useOnline } from '../hooks/use-online';
 import { usePhaseOne } from '../hooks/use-phase-one';
-import { revisionToShow } from '../hooks/revision-to-show';
 import { useSettings } from '../hooks/use-settings';
 import { useTestHandle } from '../hooks/use-test-handle';
 import { useTwoPhase } from '../hooks/use-two-phase';
@@ -51,7 +50,7 @@ export function Workspace({ manifest, onPhaseOneSettled }: Props) {
   const view = cardView(session.answer, twoPhase.preview, session.changedAt);
   const threshold = effectiveThreshold(settings, edgeModel.gate?.threshold ?? 0);
   const late = useLateAnswer(view.answer);
-  const revision = revisionToShow(twoPhase);
+  const { revision } = twoPhase;
   const announcement = useAnnouncement(view, revision, { labels, rejectLabel, threshold });
   const [panel, setPanel] = useState<'outbox' | 'about'>();
   const closePanel = () => setPanel(undefined);

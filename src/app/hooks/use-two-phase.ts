@@ -7,12 +7,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { modelForRole, type Manifest } from '../../core/manifest';
 import { InputError } from '../../core/errors';
 import type { InkRaster } from '../../core/preprocess';
-import { DEFAULT_APP_CONFIG, type AppConfig } from '../../core/api/app-config';
+import { AppConfig, DEFAULT_APP_CONFIG } from '../../core/api/app-config';
 import { isRevision, type Answer, type Verdict } from '../../core/policy/answer';
 import type { Settings } from '../../core/policy/settings';
 import type { EdgeClient } from '../../edge/edge-client';
 import { fetchAppConfig, sendEdgeLogs, sendFeedback } from '../../cloud/evaluation-client';
-import { openAppStore, type AppStore, type FeedbackState, type HistoryEntry } from '../../store';
+import { openAppStore, type AppStore, type HistoryEntry } from '../../store';
 import { cloudAskerFor } from '../prediction/cloud-asker';
 import { Predictor } from '../prediction/predictor';
 import { Uploader } from '../prediction/uploader';
@@ -46,7 +46,8 @@ const NOTHING_PENDING: Pending = { predictions: 0, feedback: 0, logs: 0, items: 
 
 function storedAppConfig(): AppConfig {
   try {
-    return { ...DEFAULT_APP_CONFIG, ...(JSON.parse(localStorage.getItem(APP_CONFIG_KEY) ?? '{}') as Partial<AppConfig>) };
+    const stored = AppConfig.safeParse(JSON.parse(localStorage.getItem(APP_CONFIG_KEY) ?? 'null'));
+    return stored.success ? stored.data : DEFAULT_APP_CONFIG;
   } catch {
     return DEFAULT_APP_CONFIG;
   }
@@ -63,8 +64,6 @@ export interface TwoPhase {
   readonly retry: () => void;
   /** The user's label for an answer: stored at once, sent when online. */
   readonly giveFeedback: (answer: Answer, label: string) => void;
-  /** The label given for the answer on the card. */
-  readonly answerFeedback?: FeedbackState;
   /** The latest answer the cloud revised, for any drawing (also from a replay after reconnecting), until dismissed. */
   readonly revision?: Answer;
   readonly dismissRevision: () => void;
@@ -114,7 +113,8 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
           online: () => live.current.online,
           logSampleRate: () => appConfig.current.edge_log_sample_rate,
           onAnswer: (next) => {
-            if (isRevision(next)) setRevision(next);
+            // A drawing made again, answered from the cache, is no news: only the cloud's own answers are.
+            if (isRevision(next) && next.source !== 'cache') setRevision(next);
             if (next.drawingId !== drawingId.current) return;
             // A slower, older request for this drawing must not overwrite a newer one; its own revision may.
             setAnswer((shown) => (!shown || next.key === shown.key || next.at >= shown.at ? next : shown));
@@ -213,7 +213,6 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
   );
   const dismissRevision = useCallback(() => setRevision(undefined), []);
   const retry = useCallback(() => void replay(), [replay]);
-  const answerFeedback = answer ? history.find((entry) => entry.answer.key === answer.key)?.feedback : undefined;
 
   const onDraw = useCallback(
     (read: () => InkRaster, phase: 'moving' | 'stroke-end') => {
@@ -240,7 +239,6 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
     pending,
     retry,
     giveFeedback,
-    ...(answerFeedback ? { answerFeedback } : {}),
     ...(revision ? { revision } : {}),
     dismissRevision,
     store,

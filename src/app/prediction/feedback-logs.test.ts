@@ -11,12 +11,11 @@ import { CloudError } from '../../cloud/cloud-client';
 import type { EdgeRecord, FeedbackRequest } from '../../core/api/evaluation';
 import { keySampled } from '../../core/hash/key-sampling';
 import { modelForRole, parseManifest } from '../../core/manifest';
-import type { Verdict } from '../../core/policy/answer';
+import type { Answer, Verdict } from '../../core/policy/answer';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/policy/settings';
-import { createInkRaster } from '../../core/preprocess';
+import { createInkRaster, quantizeInput } from '../../core/preprocess';
 import { answerStore } from '../../store';
 import { openAppDb } from '../../store/db';
-import { inputBytes } from './edge-log';
 import { Predictor } from './predictor';
 import { Uploader } from './uploader';
 
@@ -47,20 +46,29 @@ const cloudVerdict: Verdict = {
 };
 
 let dbs = 0;
-async function setup(over: { rate?: number; online?: boolean; confidence?: number; settings?: Partial<Settings> } = {}) {
+async function setup(
+  over: {
+    rate?: number;
+    online?: boolean;
+    confidence?: number;
+    settings?: Partial<Settings>;
+    cloud?: () => Promise<Verdict>;
+    onAnswer?: (a: Answer) => void;
+  } = {},
+) {
   const store = answerStore(await openAppDb(`feedback-logs-${dbs++}`));
-  const state = { online: over.online ?? true };
+  const state = { online: over.online ?? true, rate: over.rate ?? 0 };
   let keys = 0;
   const predictor = new Predictor({
     edgeModel,
     edge: () => edgeAt(over.confidence ?? 0.99),
-    askCloud: async () => cloudVerdict,
+    askCloud: over.cloud ?? (async () => cloudVerdict),
     store,
     settings: () => ({ ...DEFAULT_SETTINGS, ...over.settings }),
     online: () => state.online,
-    onAnswer: () => undefined,
+    onAnswer: over.onAnswer ?? (() => undefined),
     newKey: () => `key-${keys++}`,
-    logSampleRate: () => over.rate ?? 0,
+    logSampleRate: () => state.rate,
   });
   return { predictor, store, state };
 }
@@ -126,6 +134,7 @@ describe('edge records', () => {
     expect(await store.edgeLogs.count()).toBe(0);
     state.online = true;
     await predictor.replay();
+    await predictor.flush();
     const [item] = await store.edgeLogs.pending();
     expect(item?.record).toMatchObject({ key: answer.key, label: '1', gate_fired: true, answered_by: 'cloud' });
   });
@@ -144,7 +153,7 @@ describe('feedback', () => {
     // Rebuilt from the history's bytes: exactly the input as bytes.
     const thumbnail = (await store.history.recent())[0]?.thumbnail;
     expect(thumbnail).toHaveLength(784);
-    expect(inputBytes(item?.record.pixels ?? [])).toEqual(thumbnail);
+    expect(quantizeInput(item?.record.pixels ?? [])).toEqual(thumbnail);
   });
 
   it('takes the reject label as ground truth, refuses a label the model does not have, and a changed mind replaces the label', async () => {
@@ -163,7 +172,34 @@ describe('feedback', () => {
     expect(await store.edgeLogs.count()).toBe(0);
     state.online = true;
     await predictor.replay();
+    await predictor.flush();
     expect((await store.edgeLogs.pending())[0]?.record).toMatchObject({ key: answer.key, answered_by: 'cloud' });
+  });
+});
+
+describe('a labelled drawing is always logged', () => {
+  it('when labelled while the full model was being asked: its record goes once the cloud answered', async () => {
+    let release: (v: Verdict) => void = () => undefined;
+    const shown: Answer[] = [];
+    const { predictor, store } = await setup({ confidence: 0.5, cloud: () => new Promise((resolve) => (release = resolve)), onAnswer: (a) => shown.push(a) });
+    const settled = predictor.settle(bar(8), 'd1');
+    await expect.poll(() => shown.length).toBe(1);
+    expect(shown[0]?.status).toBe('asking-cloud');
+    await predictor.giveFeedback(shown[0] as Answer, '7');
+    release(cloudVerdict);
+    const answer = await settled;
+    await predictor.flush();
+    expect((await store.edgeLogs.pending()).map((i) => [i.key, i.record.answered_by])).toEqual([[answer.key, 'cloud']]);
+    expect((await store.history.recent())[0]?.feedback).toMatchObject({ label: '7', sent: false });
+  });
+
+  it('when the rate rose after the answer: the label queues the record the answer did not', async () => {
+    const { predictor, store, state } = await setup({ rate: 0 });
+    const answer = await predictor.settle(bar(9), 'd1');
+    await predictor.flush();
+    state.rate = 1;
+    await predictor.giveFeedback(answer, '1');
+    expect((await store.edgeLogs.pending()).map((i) => i.key)).toEqual([answer.key]);
   });
 });
 
@@ -206,6 +242,37 @@ describe('Uploader', () => {
     expect(result.error).toMatch(/unreachable/);
     expect((await store.edgeLogs.pending()).map((i) => i.attempts)).toEqual([1, 1]);
     expect(await store.feedback.countPending()).toBe(2);
+  });
+
+  it('forgets labels the server refuses for good, so none shows as given', async () => {
+    const { store } = await withQueued();
+    const refused = async () => {
+      throw new CloudError('server answered 400: labels[0].label: "x" is not a label (INVALID_REQUEST)', false);
+    };
+    await new Uploader({ store, sendEdgeLogs: async (r) => ({ accepted: r.length, duplicates: 0, rejected: [] }), sendFeedback: refused }).send();
+    expect(await store.feedback.countPending()).toBe(0);
+    expect((await store.history.recent()).map((e) => e.feedback)).toEqual([undefined, undefined]);
+  });
+
+  it('passes over the queues again when something is queued while it sends', async () => {
+    const { predictor, store } = await withQueued();
+    let calls = 0;
+    const late = await predictor.settle(bar(12), 'd9');
+    const uploader: Uploader = new Uploader({
+      store,
+      sendEdgeLogs: async (r) => ({ accepted: r.length, duplicates: 0, rejected: [] }),
+      sendFeedback: async (labels) => {
+        if (calls++ === 0) {
+          await predictor.giveFeedback(late, '3');
+          void uploader.send();
+        }
+        return { accepted: labels.length, pending: 0 };
+      },
+    });
+    const result = await uploader.send();
+    expect(calls).toBe(2);
+    expect(result.labels).toBe(3);
+    expect(await store.feedback.countPending()).toBe(0);
   });
 
   it('does not mark a label sent when the user changed it while it was on its way', async () => {

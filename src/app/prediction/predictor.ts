@@ -17,7 +17,9 @@ import { effectiveThreshold, type Settings } from '../../core/policy/settings';
 import { nextStep, runsOnDevice } from '../../core/policy/two-phase';
 import { CloudError } from '../../cloud/cloud-client';
 import type { AnswerStore } from '../../store';
-import { bytesToInput, edgeRecordOf, inputBytes, logsEdgeRecord } from './edge-log';
+import { keySampled } from '../../core/hash/key-sampling';
+import { dequantizeInput, quantizeInput } from '../../core/preprocess/input-bytes';
+import { edgeRecordOf } from './edge-log';
 
 export interface EdgeRunner {
   run(input: Float32Array): Promise<{ readonly logits: Float32Array }>;
@@ -107,9 +109,10 @@ export class Predictor {
    */
   private finish(answer: Answer, input: Float32Array): Answer {
     this.deps.onAnswer(answer);
-    this.issue(this.deps.store.save(answer, inputBytes(input)));
+    const bytes = quantizeInput(input);
+    this.issue(this.deps.store.save(answer, bytes));
     // A cached answer repeats a key already settled (and logged if it was to be).
-    if (answer.status === 'final' && answer.source !== 'cache') this.issue(this.logIfDue(answer, input));
+    if (answer.status === 'final' && answer.source !== 'cache') this.issue(this.logIfDue(answer, bytes));
     return answer;
   }
 
@@ -120,29 +123,37 @@ export class Predictor {
     );
   }
 
-  /** Queues the edge record of a final answer when its key is sampled or labelled. */
-  private async logIfDue(answer: Answer, input: ArrayLike<number>): Promise<void> {
-    const labelled = (await this.deps.store.feedback.get(answer.key)) !== undefined;
-    if (!logsEdgeRecord(answer.key, this.deps.logSampleRate?.() ?? 0, labelled)) return;
-    const pixels = this.deps.settings().shareDrawings ? Array.from(input) : undefined;
+  /**
+   * Queues the edge record of a final answer when its key is sampled, or when
+   * the user labelled it while it waited for the cloud (an answer the edge
+   * kept at once cannot have a label yet, so that read is skipped).
+   */
+  private async logIfDue(answer: Answer, bytes: Uint8Array): Promise<void> {
+    const due =
+      keySampled(answer.key, this.deps.logSampleRate?.() ?? 0) || (answer.origin === 'cloud' && (await this.deps.store.feedback.get(answer.key)) !== undefined);
+    if (due) await this.queueRecord(answer, bytes);
+  }
+
+  /** The record goes with the input as the log keeps it (bytes), and only while the user shares drawings. */
+  private async queueRecord(answer: Answer, bytes: Uint8Array | undefined): Promise<void> {
+    const pixels = this.deps.settings().shareDrawings && bytes ? Array.from(dequantizeInput(bytes)) : undefined;
     const record = edgeRecordOf(answer, this.deps.edgeModel, pixels);
     if (record) await this.deps.store.edgeLogs.add(record);
   }
 
   /**
    * The user's label for an answer ("right" is its own label): stored at once,
-   * strictly, then sent with the rest. A labelled drawing is always logged: a
-   * final answer whose key was not sampled has its record queued now, rebuilt
-   * from the history's input bytes (exactly what the server would keep).
+   * strictly, then sent with the rest. A labelled drawing is always logged:
+   * once its answer is final (as the history has it, whatever the card still
+   * shows), its record is queued again. The queue keeps one per key and the
+   * server logs a key once, so a record queued before is not doubled. An
+   * answer not final yet is logged when it is.
    */
   async giveFeedback(answer: Answer, label: string): Promise<void> {
     if (!this.deps.edgeModel.labels.includes(label)) throw new Error(`"${label}" is not a label of ${this.deps.edgeModel.name}`);
     await this.deps.store.feedback.give(answer.key, label);
-    if (answer.status !== 'final' || logsEdgeRecord(answer.key, this.deps.logSampleRate?.() ?? 0, false)) return;
     const entry = await this.deps.store.history.ofKey(answer.key);
-    const pixels = this.deps.settings().shareDrawings && entry?.thumbnail ? bytesToInput(entry.thumbnail) : undefined;
-    const record = edgeRecordOf(entry?.answer ?? answer, this.deps.edgeModel, pixels);
-    if (record) await this.deps.store.edgeLogs.add(record);
+    if (entry?.answer.status === 'final') await this.queueRecord(entry.answer, entry.thumbnail);
   }
 
   private writes: Promise<void> = Promise.resolve();
@@ -182,8 +193,8 @@ export class Predictor {
         const revised = withCloudVerdict(item.answer, cloud, performance.now() - started);
         await Promise.all([cache.put(revised), history.revise(revised)]);
         await outbox.remove(item.key);
-        await this.logIfDue(revised, item.input);
         this.deps.onAnswer(revised);
+        this.issue(this.logIfDue(revised, quantizeInput(item.input)));
         answered++;
       } catch (error) {
         await outbox.recordFailure(item.key, errorText(error));

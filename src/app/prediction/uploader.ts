@@ -2,9 +2,10 @@
  * Sends what waits for the server besides cloud calls: the user's labels and
  * the edge records, oldest first, in batches. A batch the server acknowledged
  * leaves the queue; a refused one (a 4xx that sending again cannot fix) too,
- * with a warning; anything else stays for the next try.
+ * with a warning, and refused labels are no longer shown as given; anything
+ * else stays for the next try.
  */
-import type { EdgeLogResponse, EdgeRecord, FeedbackRequest, FeedbackResponse } from '../../core/api/evaluation';
+import { MAX_FEEDBACK_LABELS, type EdgeLogResponse, type EdgeRecord, type FeedbackRequest, type FeedbackResponse } from '../../core/api/evaluation';
 import { CloudError } from '../../cloud/cloud-client';
 import type { AnswerStore } from '../../store';
 
@@ -28,13 +29,30 @@ const givesUp = (error: unknown) => error instanceof CloudError && !error.retrya
 
 export class Uploader {
   private sending: Promise<UploadResult> | undefined;
+  /** Something was queued after the running pass read its queues: one more pass follows. */
+  private again = false;
 
   constructor(private readonly deps: UploaderDeps) {}
 
-  /** Sends everything waiting; one run at a time (a second call joins the first). */
+  /** Sends everything waiting; one run at a time (a call during a run makes it pass over the queues once more). */
   send(): Promise<UploadResult> {
-    this.sending ??= this.sendAll().finally(() => (this.sending = undefined));
+    if (this.sending) {
+      this.again = true;
+      return this.sending;
+    }
+    this.sending = this.untilCaughtUp().finally(() => (this.sending = undefined));
     return this.sending;
+  }
+
+  private async untilCaughtUp(): Promise<UploadResult> {
+    let total: UploadResult = { labels: 0, records: 0 };
+    do {
+      this.again = false;
+      const pass = await this.sendAll();
+      total = { labels: total.labels + pass.labels, records: total.records + pass.records, ...(pass.error ? { error: pass.error } : {}) };
+      if (pass.error) return total;
+    } while (this.again);
+    return total;
   }
 
   private async sendAll(): Promise<UploadResult> {
@@ -59,14 +77,19 @@ export class Uploader {
       }
     }
     const pending = await feedback.pending();
-    if (pending.length > 0) {
+    for (let start = 0; start < pending.length; start += MAX_FEEDBACK_LABELS) {
+      const batch = pending.slice(start, start + MAX_FEEDBACK_LABELS);
       try {
-        await this.deps.sendFeedback(pending.map((item) => ({ key: item.key, label: item.label, time: new Date(item.at).toISOString() })));
-        await feedback.markSent(pending);
-        labels += pending.length;
+        await this.deps.sendFeedback(batch.map((item) => ({ key: item.key, label: item.label, time: new Date(item.at).toISOString() })));
+        await feedback.markSent(batch);
+        labels += batch.length;
       } catch (error) {
-        await feedback.recordFailure(pending, errorText(error));
-        if (givesUp(error)) await feedback.markSent(pending);
+        if (givesUp(error)) {
+          console.warn(`labels refused by the server: ${errorText(error)}`);
+          await feedback.drop(batch);
+          continue;
+        }
+        await feedback.recordFailure(batch, errorText(error));
         return { labels, records, error: errorText(error) };
       }
     }
