@@ -24,7 +24,8 @@ const edge = modelForRole(manifest, 'edge');
 const cloud = modelForRole(manifest, 'cloud');
 const bytesOf = (file: string) => readFileSync(join(MODELS, file));
 const reject = rejectRuleOf(edge);
-const REJECT_INDEX = 10;
+/** The pack's reject index, as the edge model's manifest entry gives it. */
+const REJECT_INDEX = edge.labels.indexOf(edge.reject_label ?? '');
 
 describe('model pack files', () => {
   it.each([edge, cloud])('$name: sha256 and size match the manifest', (model) => {

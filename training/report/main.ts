@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { modelForRole, parseManifest, rejectRuleOf } from '../../src/core/manifest';
 import { accuracyOf, agreement, runRows } from '../../tools/onnx/evaluate';
 import { asSamples, loadNegatives, loadPart } from '../data/datasets';
-import { cascadeAt, pairPredictions, type GateRule } from '../evaluation/cascade';
+import { cascadeAt, CURVE_THRESHOLDS, pairPredictions, type GateRule } from '../evaluation/cascade';
 import { ARTIFACTS_DIR } from '../pack/paths';
 import { figuresByKind, printRejections, rejectionFigures } from './negatives';
 
 const MODELS_DIR = process.env['MODELS_DIR'] ?? 'public/models';
 const SMALL_FP32 = join(ARTIFACTS_DIR, 'small-fp32.onnx');
-const CURVE = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999];
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const check = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
@@ -54,7 +53,7 @@ async function main(): Promise<void> {
   const rejectText = reject ? `; reject rule: escalate at p(reject) >= ${reject.escalateAt}, answer "not a digit" at >= ${reject.answerAt ?? 'never'}` : '';
   console.log(`\ncascade on the held-out digits (small int8 at the edge, full model when the gate fires${rejectText})`);
   console.log('  threshold   escalated   two-phase accuracy');
-  const points = [...new Set([...CURVE, threshold])].sort((a, b) => a - b);
+  const points = [...new Set([...CURVE_THRESHOLDS, threshold])].sort((a, b) => a - b);
   for (const t of points) {
     const p = cascadeAt(paired, { threshold: t, reject });
     console.log(`  ${t.toFixed(3).padStart(9)}   ${pct(p.escalated).padStart(9)}   ${pct(p.accuracy).padStart(18)}${t === threshold ? '   <- manifest' : ''}`);

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import { AuthError, type OpsApi } from '../api';
 import { useSession } from '../session';
-import { useLatest } from './use-latest';
+import { useLatest } from '../../app/hooks/use-latest';
 
 export interface Loaded<T> {
   readonly data: T | undefined;
