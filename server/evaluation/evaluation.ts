@@ -5,6 +5,7 @@
  */
 import type { Database } from '../db/database';
 import { ThreadStore } from '../db/thread/thread-store';
+import { AuditLog } from './audit/audit-store';
 import { insertLabels, type LabelRecord } from './ingest/labels';
 import { insertPredictions } from './ingest/predictions';
 import { ModelLayouts } from './layouts';
@@ -15,12 +16,17 @@ import { confusion, windows, type Window, type WindowQuery } from './windows/win
 import { cascade, type CascadeQuery, type CascadeView } from './windows/cascade';
 
 export class Evaluation {
+  /** What happened to each model (alerts, retraining, promotions, deployments): routes and jobs record here. */
+  readonly audit: AuditLog;
+
   private constructor(
     readonly db: Database,
     readonly layouts: ModelLayouts,
     readonly log: PredictionLog,
     readonly settings: EvaluationSettings,
-  ) {}
+  ) {
+    this.audit = new AuditLog(db);
+  }
 
   /**
    * Opens the store in its own thread (so its work stays off the event loop),

@@ -2,13 +2,15 @@
  * The alert routes through inject(), against both stores: the admin token,
  * 503 with evaluation off, an evaluation asked for that writes audit records,
  * those records read back newest first with their evidence and filters, the
- * metrics of the firings, and a bad rules file failing the plugin's start.
+ * metrics of the firings, a bad rules file failing the plugin's start, and
+ * the audit log: the firings and other entries newest first, filtered.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertsResponse, EvaluateResponse } from '../../src/core/api/alerts';
+import { AuditResponse } from '../../src/core/api/audit';
 import { MODEL_PACK_DIR } from '../../src/core/manifest';
 import { eachBackend, tempDir } from '../../test/db/backends';
 import { loadConfig } from '../config';
@@ -48,6 +50,8 @@ describe('alert routes without evaluation', () => {
     const off = await app.inject({ method: 'POST', url: '/v1/monitoring/evaluate', headers: AUTH });
     expect(off.statusCode).toBe(503);
     expect(off.json()).toMatchObject({ code: 'EVALUATION_DISABLED' });
+    const audit = await app.inject({ url: '/v1/monitoring/audit', headers: AUTH });
+    expect([audit.statusCode, audit.json()]).toEqual([503, expect.objectContaining({ code: 'EVALUATION_DISABLED' })]);
     await app.close();
   });
 });
@@ -125,6 +129,57 @@ eachBackend('alert routes', (suite) => {
     const metrics = await context.metrics.registry.metrics();
     expect(metrics).toContain('monitoring_alerts_total{rule="drift",model="digits-full"} 1');
     expect(metrics).toContain('monitoring_alert_active{rule="gate",model="digits-small",version="1"} 1');
+  });
+
+  it('lists the audit log newest first: the firings as alert entries, and what other code records', async () => {
+    const list = async (query = '') => {
+      const response = await app.inject({ url: `/v1/monitoring/audit${query}`, headers: AUTH });
+      expect(response.statusCode).toBe(200);
+      return AuditResponse.parse(response.json()).entries;
+    };
+    const alerts = AlertsResponse.parse((await app.inject({ url: '/v1/monitoring/alerts', headers: AUTH })).json()).alerts;
+    const fired = await list();
+    expect(fired.map((e) => [e.kind, e.model, e.version, e.time, e.details.alert_id, e.details.rule])).toEqual(
+      alerts.map((a) => ['alert', a.model, a.version, a.time, a.id, a.rule]),
+    );
+    expect(fired[0]?.details).toEqual({
+      alert_id: alerts[0]?.id,
+      rule: 'gate',
+      window: alerts[0]?.window,
+      value: 0.4,
+      threshold: alerts[0]?.threshold,
+      action: 'notify',
+    });
+
+    const promoted = await evaluation.audit.record({
+      kind: 'promoted',
+      model: 'digits-full',
+      version: '2',
+      time: after(52),
+      details: { from: '1', p_value: 0.001 },
+    });
+    const all = await list();
+    expect(all).toEqual([promoted, ...fired]);
+    expect(Object.keys(all[0] ?? {})).toEqual(['id', 'time', 'kind', 'model', 'version', 'details']);
+    expect(await list('?model=digits-full')).toEqual(all.filter((e) => e.model === 'digits-full'));
+    expect(await list(`?since=${encodeURIComponent(after(51).toISOString())}&model=digits-small`)).toEqual(fired.filter((e) => e.model === 'digits-small'));
+    expect(await list(`?since=${encodeURIComponent(after(52).toISOString())}`)).toEqual([promoted]);
+    expect(await list('?model=nothing')).toEqual([]);
+
+    for (const [query, field] of [
+      ['?since=yesterday', 'since'],
+      ['?since=2026-11-29T12:00:00', 'since'],
+      ['?model=', 'model'],
+      ['?kind=alert', 'kind'],
+    ] as const) {
+      const bad = await app.inject({ url: `/v1/monitoring/audit${query}`, headers: AUTH });
+      expect(bad.statusCode, query).toBe(400);
+      expect(bad.json()).toMatchObject({ code: 'INVALID_REQUEST', error: expect.stringContaining(field) });
+    }
+    for (const headers of [{}, { authorization: `Bearer ${'y'.repeat(16)}` }]) {
+      const refused = await app.inject({ url: '/v1/monitoring/audit', headers });
+      expect([refused.statusCode, refused.json()]).toEqual([401, expect.objectContaining({ code: 'UNAUTHORIZED' })]);
+    }
   });
 
   it('reads the rules itself when given the context alone, and refuses to start on a bad rules file', async () => {

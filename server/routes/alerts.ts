@@ -1,12 +1,15 @@
 /**
- * Alerts (admin token): the audit trail of rule firings, newest first, and
- * an evaluation of the rules now. Registered with the server's scheduler, an
- * evaluation asked for here queues behind a scheduled one instead of racing
- * it, and its firings are counted and posted like scheduled ones; registered
- * with the context alone, the plugin reads the rules itself.
+ * Alerts (admin token): the audit trail of rule firings, newest first, an
+ * evaluation of the rules now, and the audit log of everything that happened
+ * to the models (firings, retraining, promotions, deployments). Registered
+ * with the server's scheduler, an evaluation asked for here queues behind a
+ * scheduled one instead of racing it, and its firings are counted and posted
+ * like scheduled ones; registered with the context alone, the plugin reads
+ * the rules itself.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AlertsQuery, AlertsResponse, EvaluateResponse } from '../../src/core/api/alerts';
+import { AuditQuery, AuditResponse } from '../../src/core/api/audit';
 import type { RouteOptions } from '../context';
 import { listAlerts } from '../evaluation/rules/alert-store';
 import { AlertScheduler } from '../evaluation/rules/scheduler';
@@ -61,6 +64,24 @@ export const alertRoutes: FastifyPluginAsyncZod<AlertRouteOptions> = async (app,
       const runner = scheduler;
       if (!runner) throw new Error('alert routes: evaluation is on but no scheduler was made');
       return { fired: await stored(request.log, () => runner.evaluate()) };
+    },
+  );
+
+  app.get(
+    '/v1/monitoring/audit',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The audit log: alerts, retraining, evaluations, promotions, rejections, rollbacks, deployment changes; newest first (at most 1000)',
+        querystring: AuditQuery,
+        response: { 200: AuditResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { since, model } = request.query;
+      const evaluation = evaluationOf(context);
+      return { entries: await stored(request.log, () => evaluation.audit.since(since === undefined ? undefined : new Date(since), model)) };
     },
   );
 };

@@ -1,6 +1,6 @@
 /** Operations of the API as the document writes them, shared by the document's and the contract's coverage tests. */
 
-/** Continued evaluation: the app's settings, feedback, edge logs, monitoring and alerts. Their answers parse with their wire schemas in app-config.test.ts, evaluation.test.ts and alerts.test.ts. */
+/** Continued evaluation: the app's settings, feedback, edge logs, monitoring, alerts and the audit log. Their answers parse with their wire schemas in app-config.test.ts, evaluation.test.ts and alerts.test.ts. */
 export const EVALUATION_OPERATIONS = [
   'GET /v1/app-config',
   'POST /v1/feedback',
@@ -11,6 +11,7 @@ export const EVALUATION_OPERATIONS = [
   'POST /v1/monitoring/flush',
   'GET /v1/monitoring/alerts',
   'POST /v1/monitoring/evaluate',
+  'GET /v1/monitoring/audit',
 ] as const;
 
 /** Batch jobs: their answers parse with their wire schemas in server/routes/batch-jobs.test.ts. */

@@ -2,10 +2,13 @@
  * The audit trail of firings (table `alerts`). The cooldown is read from it
  * inside the transaction that writes the firing, under an advisory lock, so
  * it holds across restarts and across replicas evaluating the same rules at
- * the same moment: one of them writes the record, the others see it.
+ * the same moment: one of them writes the record, the others see it. Each
+ * firing is also an `alert` entry of the audit log, written in the same
+ * transaction.
  */
 import { MAX_ALERTS, type AlertAction, type AlertRecord } from '../../../src/core/api/alerts';
 import type { Database, Queryable } from '../../db/database';
+import { insertAuditEntry } from '../audit/audit-store';
 
 /** Writers of alerts take this transaction lock (ingest uses 7_140_001). */
 export const ALERTS_LOCK = 7_140_002;
@@ -88,7 +91,16 @@ export function recordFiring(db: Database, firing: NewFiring, cooldownS: number)
       ],
     );
     if (!row) throw new Error('INSERT INTO alerts returned no row');
-    return toRecord(row);
+    const record = toRecord(row);
+    const { rule, window, value, threshold, action } = record;
+    await insertAuditEntry(tx, {
+      kind: 'alert',
+      model: record.model,
+      version: record.version,
+      time: row.time,
+      details: { alert_id: record.id, rule, window, value, threshold, action },
+    });
+    return record;
   });
 }
 
