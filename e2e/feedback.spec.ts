@@ -78,9 +78,10 @@ test('labels given offline, right and corrected, reach the server after the tab 
   const next = await context.newPage();
   await next.goto('/');
   await waitForPhaseOne(next);
-  await expect(next.getByTestId('outbox-count')).toHaveText('0', { timeout: 30_000 });
-  const online = await storedHistory(next);
-  expect(online.filter((e) => e.label !== undefined).map((e) => [e.key, e.label, e.sent])).toEqual(labelled.map((e) => [e.key, e.label, true]));
+  await expect
+    .poll(async () => (await storedHistory(next)).filter((e) => e.label !== undefined).map((e) => [e.key, e.label, e.sent]), { timeout: 30_000 })
+    .toEqual(labelled.map((e) => [e.key, e.label, true]));
+  await expect(next.getByTestId('outbox-count')).toHaveText('0');
 
   const after = await labelledPairs(request, from);
   const expected = new Map<string, number>();

@@ -32,20 +32,20 @@ export function freshKey(): string {
   return crypto.randomUUID();
 }
 
-export async function predictInCloud(model: string, pixels: Float32Array, options: { timeoutMs: number; key?: string }): Promise<CloudAnswer> {
-  const key = options.key ?? freshKey();
-  const started = performance.now();
-  const request: PredictRequest = { instances: [{ key, pixels: Array.from(pixels) }] };
+/** A JSON request body, POSTed. */
+export const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/**
+ * Fetches from the server and reads its JSON answer. Unreachable, timed out
+ * or answered with an error, it throws a CloudError that says so and whether
+ * trying again may help.
+ */
+export async function fetchJson(url: string, timeoutMs: number, init: RequestInit = {}): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(`/v1/models/${encodeURIComponent(model)}:predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const reason = error instanceof DOMException && error.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : 'network error';
+    const reason = error instanceof DOMException && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'network error';
     throw new CloudError(`cloud unreachable: ${reason}`, true, { cause: error });
   }
   const body: unknown = await response.json().catch(() => undefined);
@@ -54,6 +54,14 @@ export async function predictInCloud(model: string, pixels: Float32Array, option
     const message = error ? `${error.message}${error.code ? ` (${error.code})` : ''}` : 'no message';
     throw new CloudError(`cloud answered ${response.status}: ${message}`, isRetryable(response.status));
   }
+  return body;
+}
+
+export async function predictInCloud(model: string, pixels: Float32Array, options: { timeoutMs: number; key?: string }): Promise<CloudAnswer> {
+  const key = options.key ?? freshKey();
+  const started = performance.now();
+  const request: PredictRequest = { instances: [{ key, pixels: Array.from(pixels) }] };
+  const body = await fetchJson(`/v1/models/${encodeURIComponent(model)}:predict`, options.timeoutMs, postJson(request));
   const reply = PredictResponse.safeParse(body);
   if (!reply.success) throw new CloudError(`cloud answer is not a :predict reply: ${reply.error.issues[0]?.message ?? 'unreadable'}`, true);
   const prediction = reply.data.predictions.find((p) => p.key === key);

@@ -6,32 +6,20 @@
  * :predict.
  */
 import { AppConfig } from '../core/api/app-config';
-import { isRetryable, readErrorBody } from '../core/api/errors';
 import { EdgeLogResponse, FeedbackResponse, type EdgeRecord, type FeedbackRequest } from '../core/api/evaluation';
-import { CloudError } from './cloud-client';
+import { CloudError, fetchJson, postJson } from './cloud-client';
 
 const TIMEOUT_MS = 10_000;
 
+/** Reads a JSON answer and checks it against its wire schema. */
 async function call<T>(url: string, parse: (body: unknown) => T, init?: RequestInit): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (error) {
-    throw new CloudError(`server unreachable: ${error instanceof Error ? error.message : String(error)}`, true, { cause: error });
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = readErrorBody(body);
-    throw new CloudError(`server answered ${response.status}: ${error ? `${error.message} (${error.code})` : 'no message'}`, isRetryable(response.status));
-  }
+  const body = await fetchJson(url, TIMEOUT_MS, init);
   try {
     return parse(body);
   } catch (error) {
     throw new CloudError(`unexpected answer from ${url}`, true, { cause: error });
   }
 }
-
-const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 export function fetchAppConfig(): Promise<AppConfig> {
   return call('/v1/app-config', (body) => AppConfig.parse(body));

@@ -44,6 +44,8 @@ export interface HistoryEntry {
   readonly thumbnail?: Uint8Array;
   /** The user's label for this answer, when given. */
   readonly feedback?: FeedbackState;
+  /** True once this answer's edge record was queued for the prediction log. */
+  readonly logged?: boolean;
 }
 
 /** The user's label for an answer's key, kept until the server has it (and after, as the history shows it). */

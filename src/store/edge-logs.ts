@@ -9,8 +9,14 @@ import type { AppDb, EdgeLogItem } from './db';
 export class EdgeLogQueue {
   constructor(private readonly db: AppDb) {}
 
+  /** Queues a record, and marks the history entries of its key as logged, in one transaction. */
   async add(record: EdgeRecord, at = Date.now()): Promise<void> {
-    await this.db.put('edge-logs', { key: record.key, record, createdAt: at, attempts: 0 });
+    const tx = this.db.transaction(['edge-logs', 'history'], 'readwrite');
+    await tx.objectStore('edge-logs').put({ key: record.key, record, createdAt: at, attempts: 0 });
+    for (let cursor = await tx.objectStore('history').index('by-key').openCursor(record.key); cursor; cursor = await cursor.continue()) {
+      await cursor.update({ ...cursor.value, logged: true });
+    }
+    await tx.done;
   }
 
   /** The oldest `limit` waiting. */

@@ -193,6 +193,16 @@ describe('a labelled drawing is always logged', () => {
     expect((await store.history.recent())[0]?.feedback).toMatchObject({ label: '7', sent: false });
   });
 
+  it('once: a sampled record already sent is not sent again for its label', async () => {
+    const { predictor, store } = await setup({ rate: 1 });
+    const answer = await predictor.settle(bar(10), 'd1');
+    await predictor.flush();
+    await store.edgeLogs.remove([answer.key]);
+    await predictor.giveFeedback(answer, '1');
+    expect(await store.edgeLogs.count()).toBe(0);
+    expect((await store.history.recent())[0]).toMatchObject({ logged: true, feedback: { label: '1' } });
+  });
+
   it('when the rate rose after the answer: the label queues the record the answer did not', async () => {
     const { predictor, store, state } = await setup({ rate: 0 });
     const answer = await predictor.settle(bar(9), 'd1');

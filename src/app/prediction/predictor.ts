@@ -145,15 +145,14 @@ export class Predictor {
    * The user's label for an answer ("right" is its own label): stored at once,
    * strictly, then sent with the rest. A labelled drawing is always logged:
    * once its answer is final (as the history has it, whatever the card still
-   * shows), its record is queued again. The queue keeps one per key and the
-   * server logs a key once, so a record queued before is not doubled. An
-   * answer not final yet is logged when it is.
+   * shows), its record is queued unless it was already (whatever the rate is
+   * now). An answer not final yet is logged when it is.
    */
   async giveFeedback(answer: Answer, label: string): Promise<void> {
     if (!this.deps.edgeModel.labels.includes(label)) throw new Error(`"${label}" is not a label of ${this.deps.edgeModel.name}`);
     await this.deps.store.feedback.give(answer.key, label);
     const entry = await this.deps.store.history.ofKey(answer.key);
-    if (entry?.answer.status === 'final') await this.queueRecord(entry.answer, entry.thumbnail);
+    if (entry?.answer.status === 'final' && !entry.logged) await this.queueRecord(entry.answer, entry.thumbnail);
   }
 
   private writes: Promise<void> = Promise.resolve();
