@@ -33,8 +33,15 @@ import { predictionLogRoutes } from './routes/prediction-logs';
 import { metricsRoutes } from './routes/metrics';
 import { oipRoutes } from './routes/oip';
 import { predictRoutes } from './routes/predict';
+import { Deployments } from './serving/deployment/deployments';
+import { ShadowRunner } from './serving/deployment/shadow';
+import { memoryDeploymentStore, sqlDeploymentStore } from './serving/deployment/store';
+import { deploymentRoutes } from './routes/deployments';
 import { KeyedPredictor } from './serving/inference/keyed';
 import { ModelRegistry } from './serving/registry';
+
+/** How often deployments are read again from a store replicas share. */
+const DEPLOYMENT_REFRESH_MS = 5_000;
 
 export interface Server {
   readonly app: FastifyInstance;
@@ -72,7 +79,15 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
     : undefined;
   if (evaluation) metrics.evaluation.watchBuffer(() => evaluation.log.buffered);
   const batchJobs = new BatchJobs(config.batch, app.log, evaluation ? ChunkLog.over(evaluation.db, evaluation.layouts) : undefined);
-  const context: ServerContext = { config, registry, predictor, metrics, evaluation, shuttingDown: false };
+  // In the store with continued evaluation, so deployments outlive a restart and replicas share them.
+  const deployments = await Deployments.open(registry, evaluation ? sqlDeploymentStore(evaluation.db) : memoryDeploymentStore());
+  const shadow: ShadowRunner = new ShadowRunner(
+    registry,
+    { maxRows: config.shadowMaxRows, timeoutMs: config.requestTimeoutMs },
+    evaluation ? (answer) => evaluation.recordAnswer(answer) : undefined,
+    metrics.shadow(() => shadow.rows),
+  );
+  const context: ServerContext = { config, registry, predictor, metrics, evaluation, deployments, shadow, shuttingDown: false };
   // Reads and checks MONITORING_RULES now: a bad rules file stops the start, naming the field.
   const alerts = evaluation ? await AlertScheduler.open(evaluation, app.log, metrics.evaluation.alerts()) : undefined;
 
@@ -89,6 +104,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   await app.register(oipRoutes, { context });
   await app.register(predictRoutes, { context });
   await app.register(adminRoutes, { context });
+  await app.register(deploymentRoutes, { context });
   await app.register(appConfigRoutes, { context });
   await app.register(feedbackRoutes, { context });
   await app.register(predictionLogRoutes, { context });
@@ -114,6 +130,15 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
     return payload;
   });
   // Fastify waits for requests in flight before onClose; then the batchers drain.
+  // A replica sharing the store sees another's deployment change within DEPLOYMENT_REFRESH_MS.
+  const refresh = evaluation
+    ? setInterval(() => {
+        deployments.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'deployments: the store could not be read; keeping the last ones'));
+      }, DEPLOYMENT_REFRESH_MS).unref()
+    : undefined;
+  app.addHook('preClose', async () => clearInterval(refresh));
+  // Shadow runs end (answered, or failed by their deadline) before the models close.
+  app.addHook('onClose', async () => shadow.settled());
   app.addHook('onClose', async () => registry.close());
   // The running batch job is interrupted (it resumes on the next start) before the store it may log to closes.
   app.addHook('onClose', async () => batchJobs.close());

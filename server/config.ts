@@ -39,6 +39,8 @@ const ConfigSchema = z.object({
     })
     .pipe(z.record(z.string(), BatchingSchema.partial()))
     .optional(),
+  // Rows a challenger runs in shadow at once at most; beyond, shadow runs are dropped and counted.
+  SHADOW_MAX_ROWS: positiveInt.max(1_000_000).default(1024),
   EXPLAIN_CONCURRENCY: positiveInt.max(64).default(1),
   EXPLAIN_MAX_INSTANCES: positiveInt.max(1024).default(16),
   EXPLAIN_MAX_WAITING: z.coerce.number().int().min(0).default(8),
@@ -110,6 +112,8 @@ export interface ServerConfig extends ServingSettings {
   readonly maxInstances: number;
   readonly bodyLimitBytes: number;
   readonly requestTimeoutMs: number;
+  /** Rows queued or running in shadow at most. */
+  readonly shadowMaxRows: number;
   readonly explain: { readonly concurrency: number; readonly maxInstances: number; readonly maxWaiting: number };
   readonly corsOrigins: readonly string[];
   readonly maxImagePixels: number;
@@ -153,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
     batching: { enabled: c.BATCHING, maxBatchSize: c.MAX_BATCH_SIZE, maxQueueDelayMs: c.MAX_QUEUE_DELAY_MS, maxQueueRows: c.MAX_QUEUE_ROWS },
     modelBatching: c.MODEL_BATCHING ?? {},
+    shadowMaxRows: c.SHADOW_MAX_ROWS,
     explain: { concurrency: c.EXPLAIN_CONCURRENCY, maxInstances: c.EXPLAIN_MAX_INSTANCES, maxWaiting: c.EXPLAIN_MAX_WAITING },
     intraOpThreads: c.INTRA_OP_THREADS,
     intraOpSpinning: c.INTRA_OP_SPINNING,

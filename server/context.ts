@@ -2,6 +2,8 @@
 import type { ServerConfig } from './config';
 import type { Evaluation } from './evaluation/evaluation';
 import type { ServerMetrics } from './metrics/metrics';
+import type { Deployments } from './serving/deployment/deployments';
+import type { ShadowRunner } from './serving/deployment/shadow';
 import type { KeyedPredictor } from './serving/inference/keyed';
 import type { ModelRegistry } from './serving/registry';
 
@@ -10,6 +12,9 @@ export interface ServerContext {
   readonly registry: ModelRegistry;
   readonly predictor: KeyedPredictor;
   readonly metrics: ServerMetrics;
+  /** Which version answers requests naming none, and what each model's challenger does. */
+  readonly deployments: Deployments;
+  readonly shadow: ShadowRunner;
   /** Continued evaluation; undefined when EVALUATION=off. */
   readonly evaluation: Evaluation | undefined;
   shuttingDown: boolean;

@@ -6,6 +6,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { EvaluationMetrics } from './evaluation-metrics';
 import type { BatchObserver } from '../serving/batching/batcher';
+import type { ShadowEvents } from '../serving/deployment/shadow';
 import type { ServingModel } from '../serving/model';
 
 export class ServerMetrics {
@@ -65,6 +66,31 @@ export class ServerMetrics {
   });
 
   readonly evaluation = new EvaluationMetrics(this.registry);
+
+  private readonly shadowRequests = new Counter({
+    name: 'shadow_requests_total',
+    help: "Requests run by a challenger in the champion's shadow, by outcome: answered (and logged), failed, or dropped (shadow rows at their bound)",
+    labelNames: ['model', 'version', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private shadowRowsNow: () => number = () => 0;
+  readonly shadowRows = (() => {
+    const read = () => this.shadowRowsNow();
+    return new Gauge({
+      name: 'shadow_rows',
+      help: 'Rows queued or running in shadow now',
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  })();
+
+  /** The shadow runner's outcomes, counted, and where the shadow_rows gauge reads from. */
+  shadow(rows: () => number): ShadowEvents {
+    this.shadowRowsNow = rows;
+    return { outcome: (model, version, outcome) => this.shadowRequests.inc({ model, version, outcome }) };
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -10,6 +10,7 @@ import { InferenceRequest, InferenceResponse, ModelMetadata, ModelReady, ServerL
 import type { RouteOptions } from '../context';
 import { binaryTail, registerOipBodyParsers, sendBinary } from '../http/oip/body';
 import { ERROR_RESPONSES, handParsed } from '../http/schemas';
+import { registerAfterReply } from './after-reply';
 import type { ServingModel } from '../serving/model';
 import { parseInferRequest } from '../serving/inference/oip-tensors';
 import { SERVER_NAME, SERVER_VERSION } from '../version';
@@ -34,6 +35,7 @@ const BINARY_DESCRIPTION =
 export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { registry, config } = context;
   registerOipBodyParsers(app);
+  const afterReply = registerAfterReply(app);
 
   app.get('/v2/health/live', { schema: { tags, summary: 'Liveness', response: { 200: ServerLive } } }, async () => ({ live: true }));
   app.get(
@@ -52,7 +54,7 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
 
   const metadata = async (request: { params: { model: string; version?: string } }) => {
     const { model: name, version } = request.params;
-    const model = registry.resolve(name, version);
+    const model = registry.resolve(name, version ?? context.deployments.routing(name).champion);
     return {
       name,
       versions: registry.versions(name),
@@ -64,7 +66,7 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
   const metadataResponse = { 200: ModelMetadata, ...ERROR_RESPONSES };
   app.get(
     '/v2/models/:model',
-    { schema: { tags, summary: "Model metadata (the newest version's tensors)", params: ModelParams, response: metadataResponse } },
+    { schema: { tags, summary: "Model metadata (the deployment champion's tensors)", params: ModelParams, response: metadataResponse } },
     metadata,
   );
   app.get(
@@ -74,7 +76,8 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
   );
 
   const ready = async (request: { params: { model: string; version?: string } }) => {
-    const model = registry.resolve(request.params.model, request.params.version);
+    const { model: name, version } = request.params;
+    const model = registry.resolve(name, version ?? context.deployments.routing(name).champion);
     return { name: model.entry.name, version: model.entry.version, ready: !context.shuttingDown && model.stats().available };
   };
   const readyResponse = { 200: ModelReady, ...ERROR_RESPONSES };
@@ -112,10 +115,30 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
     });
   };
   const infer = async (request: FastifyRequest<{ Params: { model: string; version?: string } }>, reply: FastifyReply) => {
-    const model = registry.resolve(request.params.model, request.params.version);
-    const parsed = parseInferRequest(request.body, model, config.maxInstances, binaryTail(request));
+    const { model: name, version } = request.params;
+    // Naming no version, the request follows the deployment; its rows carry no keys, so it is routed whole by its id.
+    const routing = version === undefined ? context.deployments.routing(name) : undefined;
+    const champion = registry.resolve(name, routing ? routing.champion : version);
+    const parsed = parseInferRequest(request.body, champion, config.maxInstances, binaryTail(request));
+    const chosen = routing?.versionFor(parsed.id ?? request.id);
+    const model = chosen === undefined || chosen === champion.entry.version ? champion : registry.resolve(name, chosen);
     const logits = await model.infer(parsed.input, parsed.rows, config.requestTimeoutMs);
     logAnswer(request, reply, model, parsed, logits);
+    if (routing?.shadow !== undefined) {
+      const shadow = routing.shadow;
+      const base = parsed.id ?? request.id;
+      // The input is copied after the answer is sent; the request's buffers stay referenced until then.
+      afterReply(request, () =>
+        context.shadow.submit({
+          model: name,
+          version: shadow,
+          keys: Array.from({ length: parsed.rows }, (_, row) => `${base}/${row}`),
+          input: parsed.input.slice(),
+          signature: 'oip_infer',
+          requestId: request.id,
+        }),
+      );
+    }
     const head = { model_name: model.entry.name, model_version: model.entry.version, ...(parsed.id !== undefined ? { id: parsed.id } : {}) };
     const output = { name: model.output.name, datatype: 'FP32', shape: [parsed.rows, model.classes] };
     if (parsed.binaryOutput) return sendBinary(reply, { ...head, outputs: [{ ...output, parameters: { binary_data_size: logits.byteLength } }] }, [logits]);
@@ -129,6 +152,15 @@ export const oipRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { cont
     body: handParsed(InferenceRequest),
     response: { 200: InferenceResponse, ...ERROR_RESPONSES },
   });
-  app.post('/v2/models/:model/infer', { schema: inferSchema(ModelParams, 'Infer with the newest version: one FP32 tensor in, logits out') }, infer);
+  app.post(
+    '/v2/models/:model/infer',
+    {
+      schema: inferSchema(
+        ModelParams,
+        "Infer with the deployment's champion (in ab mode, its challenger for a share of request ids): one FP32 tensor in, logits out",
+      ),
+    },
+    infer,
+  );
   app.post('/v2/models/:model/versions/:version/infer', { schema: inferSchema(VersionParams, 'Infer with a named version') }, infer);
 };

@@ -14,6 +14,9 @@ export const EVALUATION_OPERATIONS = [
   'GET /v1/monitoring/audit',
 ] as const;
 
+/** Deployments: their answers parse with their wire schemas in server/routes/deployments.test.ts. */
+export const DEPLOYMENT_OPERATIONS = ['GET /v1/models/{model}/deployment', 'PUT /v1/models/{model}/deployment'] as const;
+
 /** Batch jobs: their answers parse with their wire schemas in server/routes/batch-jobs.test.ts. */
 export const BATCH_OPERATIONS = [
   'POST /v1/batch-jobs',

@@ -6,16 +6,22 @@
  *      at concurrency 1, 16 and 64 with dynamic batching;
  *  (c) the same with batching off;
  *  (d) cheap :predict requests alone and under a flood of explain requests;
- *  (e) 64-instance requests at their peak and under overload (200 connections).
+ *  (e) 64-instance requests at their peak and under overload (200 connections);
+ *  (f) the price of a shadow: cheap :predict requests with the champion alone,
+ *      then with a challenger (a second version of the same model) shadowing
+ *      all of its traffic, then alone again.
  * Prints instances per second, p50 and p99 latency, the mean batch size, and
- * the ratios (b)/(a) at the same mean batch size, (b)/(c), (d) flood/alone
- * and (e) overload/peak. BENCH_PARTS (e.g. "de") runs some parts only.
+ * the ratios (b)/(a) at the same mean batch size, (b)/(c), (d) flood/alone,
+ * (e) overload/peak and (f) shadowing/alone. BENCH_PARTS (e.g. "de") runs some
+ * parts only.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_PACK_DIR, modelForRole, parseManifest } from '../../src/core/manifest';
+import { registryCopy } from '../../test/server/folders';
 import { spawnServer } from '../../test/server/spawn-server';
 import { drawnPixels } from '../../test/drawn-digits';
 import { chooseLoadGenerator, LOADS, type LoadGenerator, type LoadResult } from './load';
@@ -29,7 +35,7 @@ const INTRA_OP_SPINNING = !['off', 'false', '0'].includes(process.env['INTRA_OP_
 if (!Number.isInteger(INTRA_OP_THREADS) || INTRA_OP_THREADS < 1) throw new Error('INTRA_OP_THREADS must be a positive integer');
 const CONCURRENCY = [1, 16, 64];
 const RAW_BATCHES = [1, 8, 32, 64];
-const PARTS = new Set((process.env['BENCH_PARTS'] || 'abcde').toLowerCase());
+const PARTS = new Set((process.env['BENCH_PARTS'] || 'abcdef').toLowerCase());
 // (d): cheap requests at this many connections, explain requests at that many meanwhile.
 const CHEAP_CONNECTIONS = 64;
 const EXPLAIN_CONNECTIONS = 8;
@@ -194,6 +200,74 @@ async function overload(generator: LoadGenerator): Promise<OverloadResult> {
   }
 }
 
+/** A copy of the model pack where the cloud model has a version 2: its version 1's file, so both cost the same. */
+function packWithChallenger(): { dir: string; model: string } {
+  const dir = registryCopy();
+  const path = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { models: { name: string; version: string; role: string; file: string; reference?: unknown }[] };
+  const champion = manifest.models.find((m) => m.role === 'cloud' && m.version === '1');
+  if (!champion) throw new Error(`no cloud model of version 1 in ${path}`);
+  mkdirSync(join(dir, champion.name, '2'), { recursive: true });
+  copyFileSync(join(dir, champion.file), join(dir, champion.name, '2', 'model.onnx'));
+  const { reference: _reference, ...entry } = champion;
+  manifest.models.push({ ...entry, version: '2', file: `${champion.name}/2/model.onnx` });
+  writeFileSync(path, JSON.stringify(manifest));
+  return { dir, model: champion.name };
+}
+
+interface ShadowPriceResult {
+  readonly runs: readonly { readonly label: string; readonly result: LoadResult; readonly shadow: Readonly<Record<string, number>> }[];
+}
+
+/**
+ * (f): cheap :predict requests at 64 connections with the champion alone, then
+ * shadowed at 100% by its challenger, then alone again (the machine drifts).
+ * Without the prediction log, so the price is the shadow's own: copying the
+ * rows after each answer and running the challenger. The server runs with its defaults.
+ */
+async function shadowPrice(generator: LoadGenerator): Promise<ShadowPriceResult> {
+  const { dir, model } = packWithChallenger();
+  const token = 'bench-admin-token-0123456789';
+  const { base, child } = await startServer({ MODEL_REPOSITORY: dir, ADMIN_TOKEN: token });
+  const url = `${base}/v1/models/${model}:predict`;
+  const body = keyedBody(1);
+  const deploy = async (deployment: object) => {
+    const response = await fetch(`${base}/v1/models/${model}/deployment`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(deployment),
+    });
+    if (!response.ok) throw new Error(`PUT deployment: ${response.status} ${await response.text()}`);
+  };
+  const shadowCounts = async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const counts: Record<string, number> = {};
+    for (const m of text.matchAll(/^shadow_requests_total\{[^}]*outcome="(\w+)"\} (\d+)/gm)) counts[m[1] as string] = Number(m[2]);
+    return counts;
+  };
+  const run = async (label: string) => {
+    const before = await shadowCounts();
+    const result = await LOADS[generator](url, body, CHEAP_CONNECTIONS, DURATION_S);
+    // Shadow runs still in flight when the load stops finish (or fail) before the counts are read.
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await shadowCounts();
+    const shadow = Object.fromEntries(['answered', 'dropped', 'failed'].map((o) => [o, (after[o] ?? 0) - (before[o] ?? 0)]));
+    return { label, result, shadow };
+  };
+  try {
+    await deploy({ champion: '1', challenger: '2', mode: 'none' });
+    await LOADS[generator](url, body, CHEAP_CONNECTIONS, Math.max(2, DURATION_S / 2));
+    const runs = [await run('champion alone')];
+    await deploy({ champion: '1', challenger: '2', mode: 'shadow' });
+    runs.push(await run('shadowed at 100%'));
+    await deploy({ champion: '1', challenger: '2', mode: 'none' });
+    runs.push(await run('champion alone'));
+    return { runs };
+  } finally {
+    await stopServer(child);
+  }
+}
+
 const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(9);
 
 const ratioLine = (label: string, ratio: number, detail: string, target: string) =>
@@ -265,6 +339,18 @@ async function main(): Promise<void> {
     const best = Math.max(...peak.map((p) => p.result.okPerSecond)) * BIG_REQUEST;
     const useful = over.okPerSecond * BIG_REQUEST;
     ratios.push(ratioLine('(e) useful throughput under overload / peak', useful / best, `${useful.toFixed(0)} vs ${best.toFixed(0)} inst/s`, '>= 0.8'));
+  }
+  if (PARTS.has('f')) {
+    const { runs } = await shadowPrice(generator);
+    console.log(`\n(f) cheap :predict at ${CHEAP_CONNECTIONS} connections: the champion alone, shadowed at 100% by a challenger of the same cost, alone again`);
+    console.log('                         ok req/s   p50 ms   p99 ms   errors   shadow answered   dropped   failed');
+    for (const { label, result, shadow } of runs)
+      console.log(
+        `  ${label.padEnd(21)}${fmt(result.okPerSecond)}${fmt(result.p50, 1)}${fmt(result.p99, 1)}${fmt(result.errors)}${fmt(shadow['answered'] ?? 0).padStart(18)}${fmt(shadow['dropped'] ?? 0, 0).padStart(10)}${fmt(shadow['failed'] ?? 0, 0).padStart(9)}`,
+      );
+    const [first, shadowed, last] = runs.map((r) => r.result.okPerSecond) as [number, number, number];
+    const alone = (first + last) / 2;
+    ratios.push(`  (f) shadowing at 100% / champion alone around it: ${(shadowed / alone).toFixed(2)}  (${shadowed.toFixed(0)} vs ${alone.toFixed(0)} req/s)`);
   }
   if (ratios.length > 0) console.log(`\n${ratios.join('\n')}`);
 }

@@ -61,6 +61,12 @@ export const Prediction = z
     probabilities: z.array(z.number()).optional().describe('serving_default and explain: one per label, in manifest order.'),
     logits: z.array(z.number()).optional().describe('logits: one per label.'),
     explanation: OcclusionMap.optional(),
+    model_version: z
+      .string()
+      .optional()
+      .describe(
+        "The version that answered this key: only in an answer whose keys an A/B deployment split between its champion and challenger (the answer's model_version then names the champion).",
+      ),
   })
   .meta({ id: 'Prediction' });
 export type Prediction = z.infer<typeof Prediction>;
