@@ -88,6 +88,32 @@ export const ReferenceFileSchema = z.object({
   sha256,
 });
 
+const count = z.number().int().nonnegative();
+
+/**
+ * How a retrained version was made (npm run models:retrain): the version it
+ * was fine-tuned from, the labelled feedback it learned from, the original
+ * training data mixed in, and the fresh test set kept aside (the newest
+ * feedback by label time, never trained on) with both versions' accuracy on
+ * it. Each side's keys are fingerprinted: sha256 of the keys joined by "\n".
+ */
+export const TrainingSchema = z.object({
+  from_version: z.string().regex(/^[0-9]+$/, 'expected a whole number as text'),
+  audit_id: z.string().min(1).optional(),
+  seed: z.number().int(),
+  epochs: z.number().int().positive(),
+  finetune: z.object({ count, keys_sha256: sha256, until: z.iso.datetime({ offset: true }) }),
+  original: z.object({ digits_per_epoch: count, negatives_per_epoch: count }),
+  fresh: z.object({
+    count: z.number().int().positive(),
+    share: probability,
+    keys_sha256: sha256,
+    from: z.iso.datetime({ offset: true }),
+    accuracy: probability,
+    previous_accuracy: probability,
+  }),
+});
+
 export const ModelEntrySchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lowercase letters, digits, "-" or "_"'),
   version: z.string().regex(/^[0-9]+$/, 'expected a whole number as text'),
@@ -106,6 +132,7 @@ export const ModelEntrySchema = z.object({
   metrics: z.object({ heldout: HeldoutMetricsSchema }),
   gate: GateSchema.optional(),
   reference: ReferenceFileSchema.optional(),
+  training: TrainingSchema.optional(),
 });
 
 export const DatasetSchema = z.object({
@@ -164,3 +191,4 @@ export type TensorSpec = z.infer<typeof TensorSpecSchema>;
 export type Gate = z.infer<typeof GateSchema>;
 export type RejectGate = z.infer<typeof RejectGateSchema>;
 export type ReferenceFile = z.infer<typeof ReferenceFileSchema>;
+export type Training = z.infer<typeof TrainingSchema>;

@@ -75,6 +75,33 @@ describe('model manifest validation', () => {
     expect(manifest.models.every((m) => m.reference === undefined)).toBe(true);
   });
 
+  const training = {
+    from_version: '1',
+    audit_id: '42',
+    seed: 1234,
+    epochs: 3,
+    finetune: { count: 70, keys_sha256: 'a'.repeat(64), until: '2026-12-05T10:00:00.000Z' },
+    original: { digits_per_epoch: 3000, negatives_per_epoch: 750 },
+    fresh: { count: 30, share: 0.3, keys_sha256: 'b'.repeat(64), from: '2026-12-05T10:00:01.000Z', accuracy: 0.9, previous_accuracy: 0.8 },
+  };
+
+  it('accepts what a retrained version says it was trained and tested on', () => {
+    const manifest = parseManifest(broken((m: Json) => (m.models[1].training = training)));
+    expect(manifest.models[1]?.training).toEqual(training);
+    expect(parseManifest(committed()).models.every((m) => m.training === undefined)).toBe(true);
+  });
+
+  it.each([
+    ['an empty fresh test set', (t: Json) => (t.fresh.count = 0), /models\[1\]\.training\.fresh\.count/],
+    ['a fresh share of 1.5', (t: Json) => (t.fresh.share = 1.5), /models\[1\]\.training\.fresh\.share/],
+    ['a time without a zone', (t: Json) => (t.fresh.from = '2026-12-05 10:00'), /models\[1\]\.training\.fresh\.from/],
+    ['a version that is not a number', (t: Json) => (t.from_version = 'v1'), /models\[1\]\.training\.from_version/],
+  ])('rejects training figures with %s, naming the field', (_what, change, message) => {
+    const copy = structuredClone(training) as Json;
+    change(copy);
+    expect(() => parseManifest(broken((m: Json) => (m.models[1].training = copy)))).toThrow(message);
+  });
+
   it('reads a reject gate into the rule the edge applies, and none without one', () => {
     const manifest = parseManifest(broken((m: Json) => (m.models[0].gate.reject = { on: 'reject_probability', escalate_at: 0.02, answer_at: 0.95 })));
     expect(rejectRuleOf(modelForRole(manifest, 'edge'))).toEqual({ index: 10, escalateAt: 0.02, answerAt: 0.95 });
