@@ -132,7 +132,7 @@ def main():
         model.train()
         x, y = epoch_data(train, labels, negatives, (fb, fb_labels), repeat, original, generator)
         per_epoch = len(y)
-        # Cosine decay over the epoch, from lr to a tenth of it.
+        # Cosine decay, epoch by epoch, from lr towards a tenth of it (reached after the last epoch).
         for group in optimizer.param_groups:
             group["lr"] = lr * (0.55 + 0.45 * np.cos(np.pi * epoch / max(1, args.epochs)))
         order = torch.randperm(len(y), generator=generator)
