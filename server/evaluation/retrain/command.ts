@@ -19,6 +19,7 @@ import { parsePositiveInt, UsageError } from '../../cli/args';
 import type { Io } from '../../cli/io';
 import { loadConfig } from '../../config';
 import type { DatabaseSettings, Queryable } from '../../db/database';
+import { StoreLockedError } from '../../db/dir-lock';
 import { openDatabase } from '../../db/open';
 import { exportLabelledInputs, splitFresh, writeExport, type SplitFile } from './export';
 
@@ -81,6 +82,14 @@ export async function exportForRetraining(options: ExportOptions & { readonly st
   } finally {
     await db.close();
   }
+}
+
+/** A store held by another process (a server on PGlite): that process can write the export instead. */
+function explainLock(error: unknown): never {
+  if (!(error instanceof StoreLockedError)) throw error;
+  throw new Error(`${error.message} Or let the process that holds it write the export (exportFromStore) and run this command with --from-export <dir>.`, {
+    cause: error,
+  });
 }
 
 /** An export written before (by exportFromStore), for --from-export. */
@@ -151,7 +160,7 @@ export async function retrainCommand(argv: readonly string[], io: Io): Promise<n
 
   const started = Date.now();
   io.err(fromExport ? `== the export in ${fromExport}` : '== export of the labelled feedback');
-  const split = fromExport ? await readExport(fromExport, options.model) : await exportForRetraining(options);
+  const split = fromExport ? await readExport(fromExport, options.model) : await exportForRetraining(options).catch(explainLock);
   io.err(
     `   ${split.finetune.count + split.fresh.count} labelled inputs: ${split.finetune.count} to fine-tune on (labelled until ${split.finetune.until}), ` +
       `${split.fresh.count} kept aside as the fresh test set (labelled from ${split.fresh.from}), in ${options.work}`,

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { freshStore, tempDir } from '../../../test/db/backends';
 import { openDatabase } from '../../db/open';
 import { readSamples } from '../../../tools/onnx/samples-file';
-import { exportForRetraining, TooFewLabelsError } from './command';
+import { exportForRetraining, retrainCommand, TooFewLabelsError } from './command';
 import { splitFresh, type LabelledInput, type SplitFile } from './export';
 import { fillStore, type Feedback } from './testing/feedback-store';
 
@@ -128,5 +128,17 @@ describe('exportForRetraining (PGlite)', () => {
     await expect(exportForRetraining(options)).rejects.toThrow(TooFewLabelsError);
     await expect(exportForRetraining(options)).rejects.toThrow(/digits-full has 40 labelled predictions with a stored input, fewer than the 50/);
     expect(() => readFileSync(join(work, 'split.json'))).toThrow(/ENOENT/);
+  });
+
+  it('names --from-export when a running process holds the PGlite store', async () => {
+    const store = await storeWith(feedback());
+    const holder = await openDatabase(store);
+    try {
+      const io = { env: {}, out: () => {}, err: () => {} };
+      const run = retrainCommand(['--model', 'digits-full', '--data-dir', store.dataDir, '--work', join(tempDir('retrain-export-'), 'work')], io);
+      await expect(run).rejects.toThrow(/in use by process .*--from-export <dir>/s);
+    } finally {
+      await holder.close();
+    }
   });
 });
