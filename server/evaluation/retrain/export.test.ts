@@ -2,12 +2,13 @@
  * The export a retraining learns from: labelled inputs of one model, one per
  * key with its latest label, and the newest share by label time kept aside
  * as the fresh test set, which the fine-tuning files never hold (checked by
- * keys and by the inputs themselves).
+ * keys and by the inputs themselves), from PGlite and from PostgreSQL.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freshStore, tempDir } from '../../../test/db/backends';
+import { BACKENDS, freshStore, tempDir } from '../../../test/db/backends';
+import type { DatabaseKind } from '../../db/database';
 import { openDatabase } from '../../db/open';
 import { readSamples } from '../../../tools/onnx/samples-file';
 import { exportForRetraining, retrainCommand, TooFewLabelsError } from './command';
@@ -51,7 +52,7 @@ describe('splitFresh', () => {
   });
 });
 
-describe('exportForRetraining (PGlite)', () => {
+describe.each(BACKENDS)('exportForRetraining (%s)', (kind: DatabaseKind) => {
   /** 60 labelled inputs of digits-full, labelled in the reverse order of their keys, and rows that must not be exported. */
   function feedback(): Feedback[] {
     const rows: Feedback[] = Array.from({ length: 60 }, (_, i) => ({
@@ -74,7 +75,7 @@ describe('exportForRetraining (PGlite)', () => {
   }
 
   async function storeWith(rows: readonly Feedback[]) {
-    const { settings } = await freshStore('pglite');
+    const { settings } = await freshStore(kind);
     const db = await openDatabase(settings);
     try {
       await fillStore(db, rows);
@@ -130,7 +131,7 @@ describe('exportForRetraining (PGlite)', () => {
     expect(() => readFileSync(join(work, 'split.json'))).toThrow(/ENOENT/);
   });
 
-  it('names --from-export when a running process holds the PGlite store', async () => {
+  it.skipIf(kind !== 'pglite')('names --from-export when a running process holds the PGlite store', async () => {
     const store = await storeWith(feedback());
     const holder = await openDatabase(store);
     try {
