@@ -121,7 +121,8 @@ def main():
     for row in ages:
         print(f"{row['age']:>12}  {row['pairs']:>11}  {row['fresh'] * 100:>7.2f}  {row['stale'] * 100:>10.2f}  {row['loss'] * 100:>13.2f}")
 
-    too_old = next((row["age"] for row in ages if row["loss"] * 100 > args.tolerance), None)
+    # Judged on the loss as printed (two decimals), so the table and the verdict agree.
+    too_old = next((row["age"] for row in ages if round(row["loss"] * 100, 2) > args.tolerance), None)
     if too_old is None:
         verdict = f"accuracy never falls more than {args.tolerance:g} point below fresh within {months - 1} months"
     else:
