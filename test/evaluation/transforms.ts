@@ -3,6 +3,7 @@
  * rotated, slanted. Applied to the model's single-channel input (ink in
  * [0, 1]) to build drift scenarios.
  */
+import { sampleBilinear } from '../../training/data/bilinear';
 
 /** Each pixel takes the most ink of its 3x3 neighbourhood: strokes about two pixels thicker. */
 export function thicken(image: Float32Array, size: number): Float32Array {
@@ -23,25 +24,6 @@ export function thicken(image: Float32Array, size: number): Float32Array {
   return out;
 }
 
-/** Bilinear sample of the image at (x, y); outside is blank. */
-function sample(image: Float32Array, size: number, x: number, y: number): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  let value = 0;
-  for (const [xx, wx] of [
-    [x0, 1 - (x - x0)],
-    [x0 + 1, x - x0],
-  ] as const) {
-    for (const [yy, wy] of [
-      [y0, 1 - (y - y0)],
-      [y0 + 1, y - y0],
-    ] as const) {
-      if (xx >= 0 && xx < size && yy >= 0 && yy < size) value += wx * wy * (image[yy * size + xx] as number);
-    }
-  }
-  return value;
-}
-
 /**
  * Rotates by `degrees` (counter-clockwise as seen) and slants by `shear`
  * (horizontal shift per unit of height, positive leaning right), about the
@@ -58,7 +40,7 @@ export function rotateAndSlant(image: Float32Array, size: number, degrees: numbe
       // Inverse map: undo the slant (y grows downwards, so a right lean shifts the top rightwards), then the rotation.
       const sx = x - c + shear * (y - c);
       const sy = y - c;
-      out[y * size + x] = sample(image, size, cos * sx - sin * sy + c, sin * sx + cos * sy + c);
+      out[y * size + x] = sampleBilinear(image, size, cos * sx - sin * sy + c, sin * sx + cos * sy + c);
     }
   }
   return out;

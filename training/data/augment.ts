@@ -7,28 +7,10 @@
 import { preprocessMnistCom } from '../../src/core/preprocess/mnist-com';
 import { createInkRaster, type InkRaster } from '../../src/core/preprocess/raster';
 import { uniform } from './random';
+import { sampleBilinear } from './bilinear';
 
 const CANVAS = 64;
 const UPSCALE = 2;
-
-function sampleBilinear(src: Float32Array, size: number, x: number, y: number): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  if (x0 < -1 || y0 < -1 || x0 >= size || y0 >= size) return 0;
-  const fx = x - x0;
-  const fy = y - y0;
-  const inX0 = x0 >= 0;
-  const inX1 = x0 + 1 < size;
-  const inY0 = y0 >= 0;
-  const inY1 = y0 + 1 < size;
-  const row0 = y0 * size;
-  const row1 = row0 + size;
-  const p00 = inX0 && inY0 ? src[row0 + x0]! : 0;
-  const p10 = inX1 && inY0 ? src[row0 + x0 + 1]! : 0;
-  const p01 = inX0 && inY1 ? src[row1 + x0]! : 0;
-  const p11 = inX1 && inY1 ? src[row1 + x0 + 1]! : 0;
-  return p00 * (1 - fx) * (1 - fy) + p10 * fx * (1 - fy) + p01 * (1 - fx) * fy + p11 * fx * fy;
-}
 
 function warp(pixels: Float32Array, random: () => number): Float32Array {
   const angle = (uniform(random, -18, 18) * Math.PI) / 180;

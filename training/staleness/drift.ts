@@ -13,6 +13,7 @@ import { createInkRaster } from '../../src/core/preprocess/raster';
 import type { Digit } from '../data/mnist-source';
 import { PIXELS } from '../data/mnist-source';
 import { seededRandom, uniform } from '../data/random';
+import { sampleBilinear } from '../data/bilinear';
 
 /** A month's mean drawing style. */
 export interface Style {
@@ -84,28 +85,10 @@ function warp(pixels: Float32Array, slant: number, degrees: number, aspect: numb
       const v = y + 0.5 - c;
       const ru = cos * u - sin * v;
       const rv = sin * u + cos * v;
-      out[y * CANVAS + x] = sampleBilinear(pixels, ru / sx + 14 - 0.5, rv / sy + 14 - 0.5);
+      out[y * CANVAS + x] = sampleBilinear(pixels, 28, ru / sx + 14 - 0.5, rv / sy + 14 - 0.5);
     }
   }
   return out;
-}
-
-function sampleBilinear(src: Float32Array, x: number, y: number): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  let value = 0;
-  for (const [xx, wx] of [
-    [x0, 1 - (x - x0)],
-    [x0 + 1, x - x0],
-  ] as const) {
-    for (const [yy, wy] of [
-      [y0, 1 - (y - y0)],
-      [y0 + 1, y - y0],
-    ] as const) {
-      if (xx >= 0 && xx < 28 && yy >= 0 && yy < 28) value += wx * wy * (src[yy * 28 + xx] as number);
-    }
-  }
-  return value;
 }
 
 /** A round pen of radius `radius` (fractional: the outer ring at partial ink): each pixel takes the most ink within reach. */

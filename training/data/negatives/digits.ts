@@ -8,6 +8,7 @@ import { uniform } from '../random';
 import { splitDigits } from '../split';
 import { gaussian, sampleHand } from './hand';
 import { createPad, drawStrokes, linearMap, PAD, type Affine, type Box, type Point } from './pen';
+import { sampleBilinear } from '../bilinear';
 
 let pool: Digit[] | undefined;
 
@@ -138,7 +139,7 @@ function paintDigit(ink: Float32Array, digit: Placed, penWidth: number): void {
       const v = y0 + y + 0.5 - digit.y;
       const sx = (d * u - b * v) / det + digit.centre[0] - 0.5;
       const sy = (-c * u + a * v) / det + digit.centre[1] - 0.5;
-      if (bilinear(digit.pixels, sx, sy) >= 0.5) local[y * width + x] = 1;
+      if (sampleBilinear(digit.pixels, 28, sx, sy) >= 0.5) local[y * width + x] = 1;
     }
   }
   // Half the difference on either side of each stroke; thinning stops short of breaking strokes.
@@ -153,21 +154,6 @@ function paintDigit(ink: Float32Array, digit: Placed, penWidth: number): void {
       if (px >= 0 && px < PAD && local[y * width + x]) ink[py * PAD + px] = 1;
     }
   }
-}
-
-function bilinear(pixels: Float32Array, x: number, y: number): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  if (x0 < -1 || y0 < -1 || x0 > 27 || y0 > 27) return 0;
-  const fx = x - x0;
-  const fy = y - y0;
-  const row0 = y0 * 28;
-  const row1 = row0 + 28;
-  const p00 = x0 >= 0 && y0 >= 0 ? (pixels[row0 + x0] as number) : 0;
-  const p10 = x0 < 27 && y0 >= 0 ? (pixels[row0 + x0 + 1] as number) : 0;
-  const p01 = x0 >= 0 && y0 < 27 ? (pixels[row1 + x0] as number) : 0;
-  const p11 = x0 < 27 && y0 < 27 ? (pixels[row1 + x0 + 1] as number) : 0;
-  return p00 * (1 - fx) * (1 - fy) + p10 * fx * (1 - fy) + p01 * (1 - fx) * fy + p11 * fx * fy;
 }
 
 /** A digit `height` px tall at (x, y), leaning and stretched a little. */
