@@ -25,19 +25,22 @@ export type Delivery =
 
 /** One POST; resolves to why it failed and whether another attempt may help, or undefined when delivered. */
 async function attempt(url: string, body: string, timeoutMs: number, signal: AbortSignal): Promise<{ error: string; retry: boolean } | undefined> {
+  // Held here until the attempt ends: AbortSignal.any holds its sources weakly, and a timeout
+  // signal collected before it fires would leave a silent receiver's request waiting forever.
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      signal: AbortSignal.any([signal, timeout]),
     });
     // Read nothing of the answer, but release its connection.
     await response.body?.cancel().catch(() => undefined);
     if (response.ok) return undefined;
     return { error: `the webhook answered ${response.status}`, retry: isRetryable(response.status) };
   } catch (error) {
-    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    const timedOut = timeout.aborted && !signal.aborted;
     return { error: timedOut ? `no answer within ${timeoutMs} ms` : `the webhook is unreachable: ${(error as Error).message}`, retry: !signal.aborted };
   }
 }
