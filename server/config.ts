@@ -8,6 +8,8 @@ import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
 import { MODEL_PACK_DIR } from '../src/core/manifest';
 import type { BatchJobsSettings } from './batch/service/batch-jobs';
 import type { EvaluationSettings } from './evaluation/settings';
+import { DEFAULT_PROMOTION_MARGIN } from './evaluation/promotion/challenger-gate';
+import { DEFAULT_FRESH_SHARE, DEFAULT_MIN_LABELS, DEFAULT_RETRAIN_COMMAND, type RetrainSettings } from './evaluation/retrain/settings';
 import { BatchingSchema, positiveInt, type ServingSettings } from './serving/settings';
 
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => ['on', 'true', '1'].includes(v));
@@ -98,6 +100,13 @@ const ConfigSchema = z.object({
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
     .optional(),
   BATCH_UPLOAD_LIMIT_BYTES: positiveInt.default(4 * 1024 ** 3),
+  // Retraining through the server: the command that writes the next version, and the gate that judges it.
+  RETRAIN_COMMAND: z.string().min(1).default(DEFAULT_RETRAIN_COMMAND),
+  RETRAIN_DIR: z.string().min(1).default('retrain'),
+  RETRAIN_TIMEOUT_S: positiveInt.default(3600),
+  RETRAIN_FRESH_SHARE: z.coerce.number().gt(0).lt(1).default(DEFAULT_FRESH_SHARE),
+  RETRAIN_MIN_LABELS: positiveInt.default(DEFAULT_MIN_LABELS),
+  PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(DEFAULT_PROMOTION_MARGIN),
 });
 
 type ParsedConfig = z.infer<typeof ConfigSchema>;
@@ -126,6 +135,7 @@ export interface ServerConfig extends ServingSettings {
   readonly metricsPort: number | undefined;
   readonly evaluation: EvaluationSettings;
   readonly batch: BatchJobsSettings & { readonly uploadLimitBytes: number };
+  readonly retrain: RetrainSettings;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +201,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueUrl: c.BATCH_QUEUE_URL,
       registry: c.MODEL_REPOSITORY,
       uploadLimitBytes: c.BATCH_UPLOAD_LIMIT_BYTES,
+    },
+    retrain: {
+      command: c.RETRAIN_COMMAND,
+      dir: c.RETRAIN_DIR,
+      timeoutSeconds: c.RETRAIN_TIMEOUT_S,
+      freshShare: c.RETRAIN_FRESH_SHARE,
+      minLabels: c.RETRAIN_MIN_LABELS,
+      margin: c.PROMOTION_MARGIN,
     },
   };
 }

@@ -1,6 +1,7 @@
 /** What every route needs: settings, the serving core, the metrics, and whether we are stopping. */
 import type { ServerConfig } from './config';
 import type { Evaluation } from './evaluation/evaluation';
+import type { RetrainRunner } from './evaluation/promotion/retrain-runner';
 import type { ServerMetrics } from './metrics/metrics';
 import type { Deployments } from './serving/deployment/deployments';
 import type { ShadowRunner } from './serving/deployment/shadow';
@@ -17,6 +18,8 @@ export interface ServerContext {
   readonly shadow: ShadowRunner;
   /** Continued evaluation; undefined when EVALUATION=off. */
   readonly evaluation: Evaluation | undefined;
+  /** Retraining and the champion/challenger gate; undefined when EVALUATION=off (it needs the store). */
+  readonly retrains: RetrainRunner | undefined;
   shuttingDown: boolean;
 }
 

@@ -7,7 +7,7 @@
  * writes the new version into the registry with its manifest entry and its
  * reference statistics. Prints each step with its wall time.
  * Usage: tsx training/retrain/main.ts <work-dir> --model <name> --registry <dir>
- *        [--audit-id <id>] [--epochs 3] [--original 3000] [--data training/.cache/data]
+ *        [--audit-id <id>] [--from-version <v>] [--epochs 3] [--original 3000] [--data training/.cache/data]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,12 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { accuracyOf, runRows } from '../../tools/onnx/evaluate';
 import { decodeModel } from '../../tools/onnx/onnx-model';
-import { readSamples } from '../../tools/onnx/samples-file';
+import { readSamples, writeSamples } from '../../tools/onnx/samples-file';
+import { HELDOUT_SAMPLES } from '../../src/core/api/retrain';
 import { quantizeModel } from '../../tools/quantize/quantize';
 import { asSamples, loadPart } from '../data/datasets';
 import { computeReference } from '../reference/compute';
 import { recordReferences, writeReference } from '../reference/write';
-import { addVersion, currentVersion, entryOf, keysSha256, nextVersion, readRegistryManifest } from './version';
+import { addVersion, currentVersion, entryOf, versionOf, keysSha256, nextVersion, readRegistryManifest } from './version';
 
 const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
 /** Augmented copies when the training data must be rebuilt (training/run.sh's default). */
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       model: { type: 'string' },
       registry: { type: 'string' },
       'audit-id': { type: 'string' },
+      'from-version': { type: 'string' },
       epochs: { type: 'string', default: '3' },
       original: { type: 'string', default: '3000' },
       data: { type: 'string', default: 'training/.cache/data' },
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
   if (split.model !== name) throw new Error(`${work}/split.json is an export of ${split.model}, not ${name}`);
 
   const manifest = await readRegistryManifest(registry);
-  const from = currentVersion(manifest, name);
+  const from = values['from-version'] ? versionOf(manifest, name, values['from-version']) : currentVersion(manifest, name);
   const version = nextVersion(manifest, name);
   const startFile = join(registry, from.file);
   console.log(
@@ -114,6 +116,8 @@ async function main(): Promise<void> {
 
   const figures = await step('measuring (held-out split, fresh set)', async () => {
     const heldout = loadPart('heldout');
+    // The server's champion/challenger gate scores both versions on it (RETRAIN_COMMAND's contract).
+    await writeSamples(join(work, HELDOUT_SAMPLES), asSamples(heldout));
     const fresh = await readSamples(join(work, 'fresh.samples.json'));
     const freshLabels = fresh.labels ?? [];
     const previous = await readFile(startFile);

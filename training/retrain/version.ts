@@ -29,6 +29,13 @@ export function currentVersion(manifest: Manifest, name: string): ModelEntry {
   return current;
 }
 
+/** The version `version` of `name` (the champion a retraining is asked to start from). */
+export function versionOf(manifest: Manifest, name: string, version: string): ModelEntry {
+  const entry = manifest.models.find((m) => m.name === name && m.version === version);
+  if (!entry) throw new Error(`the registry's manifest has no version ${JSON.stringify(version)} of ${JSON.stringify(name)}`);
+  return entry;
+}
+
 /** The next version number of `name`: one above the highest in the manifest. */
 export function nextVersion(manifest: Manifest, name: string): string {
   return String(Math.max(0, ...manifest.models.filter((m) => m.name === name).map((m) => Number(m.version))) + 1);

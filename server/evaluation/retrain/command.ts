@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve as absolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { RETRAIN_ENV } from '../../../src/core/api/retrain';
 import { parseManifest } from '../../../src/core/manifest';
 import { parsePositiveInt, UsageError } from '../../cli/args';
 import type { Io } from '../../cli/io';
@@ -21,13 +22,12 @@ import { loadConfig } from '../../config';
 import type { DatabaseSettings, Queryable } from '../../db/database';
 import { StoreLockedError } from '../../db/dir-lock';
 import { openDatabase } from '../../db/open';
+import { DEFAULT_FRESH_SHARE, DEFAULT_MIN_LABELS } from './settings';
 import { exportLabelledInputs, splitFresh, writeExport, type SplitFile } from './export';
 
-export const DEFAULT_FRESH_SHARE = 0.3;
-export const DEFAULT_MIN_LABELS = 50;
-
 export const USAGE = `usage: npm run models:retrain -- --model <name> [options]
-  --model <name>          the model to retrain (digits-small or digits-full); its newest version is the start
+  --model <name>          the model to retrain (digits-small or digits-full)
+  --from-version <v>      the version to start from (default: the newest the manifest lists)
   --audit-id <id>         the audit log entry of this retraining, recorded in the new version's manifest entry
   --fresh-share <x>       the newest share of the labelled feedback kept aside as the fresh test set (default ${DEFAULT_FRESH_SHARE})
   --registry <dir>        the model registry folder to read and write (default MODEL_REPOSITORY, else public/models)
@@ -39,6 +39,8 @@ export const USAGE = `usage: npm run models:retrain -- --model <name> [options]
                           instead of reading the store
   --epochs <n>            fine-tuning epochs (default 3)
   --original <n>          original training digits per epoch (default 3000)
+Run by the server (POST /v1/models/{m}/retrain), it takes --model, --from-version, --audit-id and --from-export from
+${Object.values(RETRAIN_ENV).join(', ')} in the environment.
 exit codes: 0 a new version written; 1 failed (too few labelled inputs, the store, training); 2 bad command line`;
 
 export interface ExportOptions {
@@ -133,9 +135,15 @@ export async function retrainCommand(argv: readonly string[], io: Io): Promise<n
       epochs: { type: 'string', default: '3' },
       original: { type: 'string', default: '3000' },
       'from-export': { type: 'string' },
+      'from-version': { type: 'string' },
     },
   });
-  if (!values.model) throw new UsageError('--model is required');
+  // The server runs this command with the run's model, audit id and export in the environment.
+  values.model ??= io.env[RETRAIN_ENV.model];
+  values['audit-id'] ??= io.env[RETRAIN_ENV.auditId];
+  values['from-export'] ??= io.env[RETRAIN_ENV.export];
+  values['from-version'] ??= io.env[RETRAIN_ENV.fromVersion];
+  if (!values.model) throw new UsageError(`--model is required (or ${RETRAIN_ENV.model} in the environment)`);
   if (values['database-url'] && values['data-dir']) throw new UsageError('give --database-url or --data-dir, not both');
   const fromExport = values['from-export'];
   if (fromExport && (values['database-url'] || values['data-dir'] || values.work || values['min-labels'] !== String(DEFAULT_MIN_LABELS))) {
@@ -170,6 +178,7 @@ export async function retrainCommand(argv: readonly string[], io: Io): Promise<n
     absolute(options.work),
     ...['--model', options.model, '--registry', absolute(options.registry), '--epochs', epochs, '--original', original],
     ...(values['audit-id'] ? ['--audit-id', values['audit-id']] : []),
+    ...(values['from-version'] ? ['--from-version', values['from-version']] : []),
   ]);
   io.err(`retrain: ${code === 0 ? 'done' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return code;

@@ -71,7 +71,7 @@ describe('rules file', () => {
     ).toMatch(/rules\[1\]\.threshold: .*1/);
     expect(problem({ rules: [{ kind: 'accuracy_above', name: 'c' }] })).toMatch(/rules\[0\]\.kind: /);
     expect(problem({ rules: [{ kind: 'dataset_drift', name: 'd', window: '2h' }] })).toMatch(/rules\[0\]\.window: .*"1m"/);
-    expect(problem({ rules: [{ kind: 'dataset_drift', name: 'e', action: 'retrain' }] })).toMatch(/rules\[0\]\.action: .*"notify"/);
+    expect(problem({ rules: [{ kind: 'dataset_drift', name: 'e', action: 'promote' }] })).toMatch(/rules\[0\]\.action: .*"notify"\|"retrain"/);
     expect(problem({ rules: [{ kind: 'gate_rate_above', name: 'f', min_samples: 0 }] })).toMatch(/rules\[0\]\.min_samples: /);
     expect(problem({ rules: [{ kind: 'dataset_drift', name: 'g', cooldown: 60 }] })).toMatch(/rules\[0\]: .*"cooldown"/);
     expect(problem({ rules: [{ kind: 'dataset_drift' }] })).toMatch(/rules\[0\]\.name: /);

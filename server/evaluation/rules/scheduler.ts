@@ -34,6 +34,13 @@ export interface AlertSchedulerOptions {
   readonly webhook?: WebhookOptions | undefined;
   readonly observer?: AlertObserver | undefined;
   readonly now?: (() => Date) | undefined;
+  /** What a firing whose rule's action is not notify does (after it is recorded and notified). */
+  readonly actions?: AlertActions | undefined;
+}
+
+/** Actions beyond notification, by name (ALERT_ACTIONS). */
+export interface AlertActions {
+  readonly retrain?: ((record: AlertRecord) => unknown) | undefined;
 }
 
 export class AlertScheduler {
@@ -50,10 +57,10 @@ export class AlertScheduler {
   ) {}
 
   /** A scheduler over the evaluation's settings; reads and checks the rules file now, so a bad one stops the server's start. */
-  static async open(evaluation: Evaluation, log: AlertLog, observer?: AlertObserver): Promise<AlertScheduler> {
+  static async open(evaluation: Evaluation, log: AlertLog, observer?: AlertObserver, actions?: AlertActions): Promise<AlertScheduler> {
     const settings = evaluation.settings;
     const rules = await loadRules(settings.rulesFile);
-    return new AlertScheduler(evaluation, { rules, intervalSeconds: settings.intervalSeconds, webhookUrl: settings.alertWebhookUrl, log, observer });
+    return new AlertScheduler(evaluation, { rules, intervalSeconds: settings.intervalSeconds, webhookUrl: settings.alertWebhookUrl, log, observer, actions });
   }
 
   get rules(): readonly Rule[] {
@@ -112,6 +119,7 @@ export class AlertScheduler {
       this.options.observer?.fired(record);
       this.options.log.warn({ alert: record }, `alert: rule ${record.rule} fired for ${record.model} version ${record.version}`);
       this.notify(record);
+      if (record.action === 'retrain') this.options.actions?.retrain?.(record);
     }
     return fired;
   }

@@ -6,10 +6,11 @@
 import { z } from 'zod';
 
 /**
- * What a firing does. Only notification exists today; an enum (not a flag)
- * so retraining and promotion can join without changing the record's shape.
+ * What a firing does besides being recorded: notify only, or also start a
+ * retraining of the model (POST /v1/models/{m}/retrain's run, unless one runs
+ * already; the rule's cooldown spaces them).
  */
-export const ALERT_ACTIONS = ['notify'] as const;
+export const ALERT_ACTIONS = ['notify', 'retrain'] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
 /** Records per answer at most: the newest ones. */
