@@ -2,7 +2,8 @@
  * The alert scheduler: the first run one interval after start, runs that
  * never overlap, failures logged while the schedule goes on; firings posted to
  * a real local webhook that fails once and then accepts, without holding up
- * the evaluation; a webhook that keeps failing or never answers is logged.
+ * the evaluation; a webhook that keeps failing or never answers is logged;
+ * a rule whose action is retrain starts a retraining when it fires.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -174,6 +175,23 @@ eachBackend('alert webhook', (suite) => {
       'alert webhook: not delivered; the alert stays in the audit trail',
     );
     expect(await suite().db.query('SELECT id FROM alerts WHERE id = $1', [fired?.id])).toEqual([{ id: fired?.id }]);
+    await scheduler.stop();
+  });
+
+  it("starts a retraining for a firing whose rule's action is retrain, and for no other", async () => {
+    await feed(suite().db, layouts, { prefix: 'hook-retrain', start: hour(42), count: 250, like: 'shifted' });
+    const retrain = vi.fn();
+    const retraining = RuleSchema.parse({ kind: 'dataset_drift', name: 'drift-retrain', model: 'digits-full', action: 'retrain' });
+    const scheduler = new AlertScheduler(evaluation, { rules: [drift, retraining], intervalSeconds: 60, log: quietLog(), actions: { retrain } });
+    const fired = await scheduler.evaluate(after(42));
+    expect(fired.map((f) => [f.rule, f.action]).sort()).toEqual([
+      ['drift-retrain', 'retrain'],
+      ['hook-drift', 'notify'],
+    ]);
+    expect(retrain.mock.calls).toEqual([[fired.find((f) => f.rule === 'drift-retrain')]]);
+    // In its cooldown the rule does not fire again, so no second retraining starts.
+    await scheduler.evaluate(new Date(after(42).getTime() + 60_000));
+    expect(retrain).toHaveBeenCalledTimes(1);
     await scheduler.stop();
   });
 });
