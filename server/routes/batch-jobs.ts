@@ -58,6 +58,14 @@ function uploadError(error: FastifyError, limitBytes: number): ServiceError | un
 
 export const batchJobRoutes: FastifyPluginAsyncZod<RouteOptions & { readonly jobs: BatchJobs }> = async (app, { context, jobs }) => {
   const limitBytes = context.config.batch.uploadLimitBytes;
+  /**
+   * A job naming no version runs on the model's champion, as online requests
+   * naming none do, not on the newest version (which may be a challenger not
+   * promoted yet). A model this server does not serve is left to the job's
+   * own resolution (the manifest's newest version).
+   */
+  const withChampion = <T extends { model: string; version?: string | undefined }>(options: T): T =>
+    options.version !== undefined || !context.registry.has(options.model) ? options : { ...options, version: context.deployments.get(options.model).champion };
   // The token is checked before the body is read: an upload without it is refused before any byte is stored.
   app.addHook('onRequest', async (request) => authorize(request, context.config.adminToken));
   await app.register(fastifyMultipart, {
@@ -86,7 +94,7 @@ export const batchJobRoutes: FastifyPluginAsyncZod<RouteOptions & { readonly job
         input = { path, shown: part.filename };
       }
       if (!input) throw new ServiceError('INVALID_REQUEST', 'input: a multipart request must carry the file as a part named "input"');
-      return { id, status: await jobs.create(parsed(BatchJobOptions.strict(), fields), input, id) };
+      return { id, status: await jobs.create(withChampion(parsed(BatchJobOptions.strict(), fields)), input, id) };
     } catch (error) {
       await rm(folder, { recursive: true, force: true });
       throw (error as FastifyError).code ? (uploadError(error as FastifyError, limitBytes) ?? error) : error;
@@ -111,7 +119,7 @@ export const batchJobRoutes: FastifyPluginAsyncZod<RouteOptions & { readonly job
       let id: string;
       if (request.isMultipart()) id = (await fromUpload(request)).id;
       else {
-        const body = parsed(BatchJobRequest, request.body);
+        const body = withChampion(parsed(BatchJobRequest, request.body));
         id = (await jobs.create(body, await jobs.resolveInput(body.input))).id;
       }
       return reply.code(202).header('location', `/v1/batch-jobs/${id}`).send({ id });

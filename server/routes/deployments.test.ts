@@ -6,9 +6,10 @@
  * tolerance (split answers saying which version answered each key), shadow
  * runs that are never returned but logged with source `shadow` on the same
  * keys (windows show both versions side by side), requests naming a version
- * unaffected, and the deployment kept in the store across a restart.
+ * unaffected, and the deployment (its previous champion too) kept in the
+ * store across a restart. Promotion and rollback: promotion.test.ts.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
@@ -21,29 +22,15 @@ import { WindowsResponse } from '../../src/core/api/evaluation';
 import { InferenceResponse, ModelMetadata, ModelReady } from '../../src/core/api/oip';
 import { PredictResponse } from '../../src/core/api/predict';
 import { drawnPixels, drawnRgba, encodePngBase64 } from '../../test/drawn-digits';
-import { readyServer, registryCopy } from '../../test/server/test-server';
+import { packWithSecondVersions } from '../../test/server/second-versions';
+import { readyServer } from '../../test/server/test-server';
 import type { Server } from '../app';
 
 const TOKEN = 'deployment-admin-token-0123';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const URL = '/v1/models/digits-small/deployment';
 
-/** A copy of the model pack where digits-small has a version 2 (version 1's weights and reference). */
-function packWithTwoVersions(): string {
-  const dir = registryCopy();
-  const manifestPath = join(dir, 'manifest.json');
-  type Entry = { name: string; version: string; file: string; reference?: { file: string; sha256: string } };
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Entry[] };
-  const small = manifest.models.find((m) => m.name === 'digits-small' && m.version === '1');
-  if (!small?.reference) throw new Error('digits-small v1 (with its reference) is not in the manifest');
-  mkdirSync(join(dir, 'digits-small', '2'), { recursive: true });
-  copyFileSync(join(dir, small.file), join(dir, 'digits-small', '2', 'model.onnx'));
-  const reference = { ...small.reference, file: 'digits-small/2/reference.json' };
-  copyFileSync(join(dir, small.reference.file), join(dir, reference.file));
-  manifest.models.push({ ...small, version: '2', file: 'digits-small/2/model.onnx', reference });
-  writeFileSync(manifestPath, JSON.stringify(manifest));
-  return dir;
-}
+const packWithTwoVersions = () => packWithSecondVersions('digits-small');
 
 /** Parses strictly: the value equals the body only if no object at any depth had an unknown key. */
 function conforms<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -80,6 +67,7 @@ describe('deployments without a store (EVALUATION=off)', () => {
     expect(conforms(Deployment, response.json())).toEqual({
       model: 'digits-small',
       champion: '2',
+      previous_champion: null,
       challenger: null,
       mode: 'none',
       challenger_share: 0,
@@ -151,7 +139,8 @@ describe('deployments without a store (EVALUATION=off)', () => {
     const response = await put(server, { champion: '1', mode: 'none' });
     expect(response.statusCode, response.body).toBe(200);
     const set = conforms(Deployment, response.json());
-    expect(set).toMatchObject({ model: 'digits-small', champion: '1', challenger: null, mode: 'none', challenger_share: 0 });
+    // The default champion (the newest version) becomes the previous one.
+    expect(set).toMatchObject({ model: 'digits-small', champion: '1', previous_champion: '2', challenger: null, mode: 'none', challenger_share: 0 });
     expect(Date.parse(set.since ?? '')).toBeGreaterThanOrEqual(before - 1000);
     expect(conforms(Deployment, (await server.app.inject({ url: URL })).json())).toEqual(set);
 

@@ -3,6 +3,7 @@
  * the requests that name none and what its challenger does; `PUT` (admin)
  * changes it, checked against the versions served, and records the change
  * in the audit log (with continued evaluation on) in the same transaction.
+ * Promotion and rollback (./promotion.ts) are registered with them.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,12 +12,14 @@ import type { RouteOptions } from '../context';
 import type { ChangeRecorder } from '../serving/deployment/deployments';
 import { authorize } from '../http/auth';
 import { ERROR_RESPONSES } from '../http/schemas';
+import { promotionRoutes } from './promotion';
 
 const ModelParams = z.object({ model: z.string().min(1).max(256) });
 const tags = ['Deployments'];
 
 export const deploymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { deployments } = context;
+  await app.register(promotionRoutes, { context });
   app.get(
     '/v1/models/:model/deployment',
     {

@@ -14,8 +14,13 @@ export const EVALUATION_OPERATIONS = [
   'GET /v1/monitoring/audit',
 ] as const;
 
-/** Deployments: their answers parse with their wire schemas in server/routes/deployments.test.ts. */
-export const DEPLOYMENT_OPERATIONS = ['GET /v1/models/{model}/deployment', 'PUT /v1/models/{model}/deployment'] as const;
+/** Deployments, promotion and rollback: their answers parse with their wire schemas in server/routes/deployments.test.ts and promotion.test.ts. */
+export const DEPLOYMENT_OPERATIONS = [
+  'GET /v1/models/{model}/deployment',
+  'PUT /v1/models/{model}/deployment',
+  'POST /v1/models/{model}/promote',
+  'POST /v1/models/{model}/rollback',
+] as const;
 
 /** Batch jobs: their answers parse with their wire schemas in server/routes/batch-jobs.test.ts. */
 export const BATCH_OPERATIONS = [

@@ -5,7 +5,9 @@
  * in a DeploymentStore and cached here, so routing a request never waits for
  * the store; replicas sharing a store pick up each other's changes on
  * `refresh()`. A model with none set has the default: its newest version,
- * alone, as before deployments existed.
+ * alone, as before deployments existed. Each deployment remembers its
+ * previous champion, so a promotion (of one model, or of several together
+ * in one transaction) can be rolled back.
  */
 import type { Deployment, DeploymentMode, DeploymentRequest } from '../../../src/core/api/deployment';
 import { ServiceError } from '../../../src/core/api/errors';
@@ -32,9 +34,20 @@ const abSalt = (model: string, challenger: string) => `ab\u0000${model}\u0000${c
 /** Writes what goes with a change in its transaction: its audit entry. */
 export type ChangeRecorder = (tx: Queryable, previous: Deployment, current: Deployment) => Promise<void>;
 
+/** One model's deployment before and after a promotion. */
+export interface Promotion {
+  readonly model: string;
+  readonly previous: Deployment;
+  readonly current: Deployment;
+}
+
+/** Writes what goes with a promotion in its transaction: an audit entry per model. */
+export type PromotionRecorder = (tx: Queryable, results: readonly Promotion[]) => Promise<void>;
+
 const wire = (d: StoredDeployment): Deployment => ({
   model: d.model,
   champion: d.champion,
+  previous_champion: d.previousChampion,
   challenger: d.challenger,
   mode: d.mode,
   challenger_share: d.challengerShare,
@@ -70,7 +83,9 @@ export class Deployments {
   get(model: string): Deployment {
     const versions = this.served(model);
     const d = this.kept.get(model);
-    return d ? wire(d) : { model, champion: versions.at(-1) as string, challenger: null, mode: 'none', challenger_share: 0, since: null };
+    return d
+      ? wire(d)
+      : { model, champion: versions.at(-1) as string, previous_champion: null, challenger: null, mode: 'none', challenger_share: 0, since: null };
   }
 
   /** How requests naming no version of `model` are routed now. */
@@ -105,13 +120,92 @@ export class Deployments {
   ): Promise<{ previous: Deployment; current: Deployment }> {
     return this.inTurn(async () => {
       const previous = this.get(model);
-      const next = this.checked(model, request, options.now ?? Date.now());
-      const current = wire(next);
-      const { alongside } = options;
-      await this.store.put(next, alongside && ((tx) => alongside(tx, previous, current)));
-      this.kept.set(model, next);
-      return { previous, current };
+      const next = this.checked(model, request, previous, options.now ?? Date.now());
+      return this.replace(next, previous, options.alongside);
     });
+  }
+
+  /**
+   * Makes each change's version its model's champion, all in one store
+   * transaction: the old champion becomes the previous one (what a rollback
+   * returns to), and the challenger is cleared. Every change is checked
+   * before anything is written (the version served, with the champion's
+   * input, not the champion already; each model named once), so one bad
+   * change changes nothing. `alongside` runs in the same transaction (the
+   * audit entries). Resolves with each model's deployment before and after,
+   * in the order of `changes`.
+   */
+  promote(
+    changes: readonly { model: string; version: string }[],
+    options: { now?: number; alongside?: PromotionRecorder } = {},
+  ): Promise<{ model: string; previous: Deployment; current: Deployment }[]> {
+    return this.inTurn(async () => {
+      const now = options.now ?? Date.now();
+      const seen = new Set<string>();
+      const planned = changes.map(({ model, version }) => {
+        if (seen.has(model)) throw new ServiceError('INVALID_REQUEST', `model ${quoteValue(model)} is named twice in one promotion`);
+        seen.add(model);
+        const previous = this.get(model);
+        this.servedVersion(model, 'version', version);
+        if (version === previous.champion)
+          throw new ServiceError('ALREADY_CHAMPION', `model ${quoteValue(model)}: version ${quoteValue(version)} is already the champion`);
+        this.sameInput(model, 'version', version, previous.champion);
+        const next: StoredDeployment = {
+          model,
+          champion: version,
+          previousChampion: previous.champion,
+          challenger: null,
+          mode: 'none',
+          challengerShare: 0,
+          since: now,
+        };
+        return { next, result: { model, previous, current: wire(next) } };
+      });
+      const results = planned.map((p) => p.result);
+      const { alongside } = options;
+      await this.store.put(
+        planned.map((p) => p.next),
+        alongside && ((tx) => alongside(tx, results)),
+      );
+      for (const { next } of planned) this.kept.set(next.model, next);
+      return results;
+    });
+  }
+
+  /**
+   * Returns `model` to its previous champion, which must still be served:
+   * it becomes the champion alone (no challenger), and there is no previous
+   * champion any more. 409 NOTHING_TO_ROLL_BACK when there is none.
+   */
+  rollback(model: string, options: { now?: number; alongside?: ChangeRecorder } = {}): Promise<{ previous: Deployment; current: Deployment }> {
+    return this.inTurn(async () => {
+      const previous = this.get(model);
+      const back = previous.previous_champion;
+      if (back === null || back === previous.champion)
+        throw new ServiceError(
+          'NOTHING_TO_ROLL_BACK',
+          `model ${quoteValue(model)} has no previous champion to roll back to; its champion is ${quoteValue(previous.champion)}`,
+        );
+      this.servedVersion(model, 'previous_champion', back);
+      const next: StoredDeployment = {
+        model,
+        champion: back,
+        previousChampion: null,
+        challenger: null,
+        mode: 'none',
+        challengerShare: 0,
+        since: options.now ?? Date.now(),
+      };
+      return this.replace(next, previous, options.alongside);
+    });
+  }
+
+  /** Writes one model's new deployment (with what goes alongside), then keeps it. */
+  private async replace(next: StoredDeployment, previous: Deployment, alongside: ChangeRecorder | undefined) {
+    const current = wire(next);
+    await this.store.put([next], alongside && ((tx) => alongside(tx, previous, current)));
+    this.kept.set(next.model, next);
+    return { previous, current };
   }
 
   private inTurn<T>(task: () => Promise<T>): Promise<T> {
@@ -123,35 +217,44 @@ export class Deployments {
     return run;
   }
 
-  private checked(model: string, request: DeploymentRequest, now: number): StoredDeployment {
-    const versions = this.served(model);
-    const servedVersion = (field: string, version: string) => {
-      if (!versions.includes(version)) {
-        throw new ServiceError(
-          'VERSION_NOT_FOUND',
-          `${field}: model ${quoteValue(model)} serves no version ${quoteValue(version)}; versions: ${versions.join(', ')}`,
-        );
-      }
-    };
+  private checked(model: string, request: DeploymentRequest, previous: Deployment, now: number): StoredDeployment {
     const mode: DeploymentMode = request.mode;
-    servedVersion('champion', request.champion);
+    this.servedVersion(model, 'champion', request.champion);
     const challenger = request.challenger ?? null;
     if (challenger === null) {
       if (mode !== 'none') throw new ServiceError('INVALID_REQUEST', `challenger: required in mode "${mode}"`);
     } else {
-      servedVersion('challenger', challenger);
+      this.servedVersion(model, 'challenger', challenger);
       if (challenger === request.champion) throw new ServiceError('INVALID_REQUEST', `challenger: must differ from the champion ("${challenger}")`);
-      const champion = this.registry.resolve(model, request.champion);
-      const other = this.registry.resolve(model, challenger);
-      if (champion.input.shape.join(',') !== other.input.shape.join(',')) {
-        throw new ServiceError(
-          'INVALID_REQUEST',
-          `challenger: its input [${other.input.shape.join(', ')}] differs from the champion's [${champion.input.shape.join(', ')}]; both must take the same instances`,
-        );
-      }
+      this.sameInput(model, 'challenger', challenger, request.champion);
     }
     if (mode === 'ab' && request.challenger_share === undefined) throw new ServiceError('INVALID_REQUEST', 'challenger_share: required in mode "ab"');
-    return { model, champion: request.champion, challenger, mode, challengerShare: request.challenger_share ?? 0, since: now };
+    // A new champion makes the old one the previous; keeping the champion keeps the previous one.
+    const previousChampion = request.champion === previous.champion ? previous.previous_champion : previous.champion;
+    return { model, champion: request.champion, previousChampion, challenger, mode, challengerShare: request.challenger_share ?? 0, since: now };
+  }
+
+  /** VERSION_NOT_FOUND, naming `field`, unless `model` serves `version`. */
+  private servedVersion(model: string, field: string, version: string): void {
+    const versions = this.served(model);
+    if (!versions.includes(version)) {
+      throw new ServiceError(
+        'VERSION_NOT_FOUND',
+        `${field}: model ${quoteValue(model)} serves no version ${quoteValue(version)}; versions: ${versions.join(', ')}`,
+      );
+    }
+  }
+
+  /** INVALID_REQUEST, naming `field`, unless `version` takes the same instances as `champion`. */
+  private sameInput(model: string, field: string, version: string, champion: string): void {
+    const theirs = this.registry.resolve(model, version).input.shape;
+    const ours = this.registry.resolve(model, champion).input.shape;
+    if (theirs.join(',') !== ours.join(',')) {
+      throw new ServiceError(
+        'INVALID_REQUEST',
+        `${field}: its input [${theirs.join(', ')}] differs from the champion's [${ours.join(', ')}]; both must take the same instances`,
+      );
+    }
   }
 
   /** The versions of a served model; MODEL_NOT_FOUND as the registry words it otherwise. */

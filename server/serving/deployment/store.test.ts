@@ -1,29 +1,58 @@
 /**
  * The deployments table on both backends, and the in-memory store behind the
  * same interface: a deployment replaces the model's last one, reads back
- * equal, and the table refuses what the API refuses (an unknown mode, a
- * share outside [0, 1], shadow or ab without a challenger).
+ * equal (its previous champion too), several commit in one transaction, the
+ * table refuses what the API refuses (an unknown mode, a share outside
+ * [0, 1], shadow or ab without a challenger, a previous champion that is the
+ * champion), and migration 005 adds the previous champion to the rows
+ * written before it.
  */
+import { copyFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eachBackend } from '../../../test/db/backends';
+import { BACKENDS, eachBackend, freshStore, tempDir } from '../../../test/db/backends';
+import { listMigrations, migrate, MIGRATIONS_DIR } from '../../db/migrate';
+import { openBackend } from '../../db/open';
 import { memoryDeploymentStore, sqlDeploymentStore, type DeploymentStore, type StoredDeployment } from './store';
 
-const FIRST: StoredDeployment = { model: 'm', champion: '1', challenger: null, mode: 'none', challengerShare: 0, since: Date.parse('2026-12-01T10:00:00Z') };
+const FIRST: StoredDeployment = {
+  model: 'm',
+  champion: '1',
+  previousChampion: null,
+  challenger: null,
+  mode: 'none',
+  challengerShare: 0,
+  since: Date.parse('2026-12-01T10:00:00Z'),
+};
 const SECOND: StoredDeployment = {
   model: 'm',
   champion: '1',
+  previousChampion: '0',
   challenger: '2',
   mode: 'ab',
   challengerShare: 0.25,
   since: Date.parse('2026-12-02T10:00:00.123Z'),
 };
-const OTHER: StoredDeployment = { model: 'n', champion: '3', challenger: '4', mode: 'shadow', challengerShare: 0, since: Date.parse('2026-12-03T10:00:00Z') };
+const OTHER: StoredDeployment = {
+  model: 'n',
+  champion: '3',
+  previousChampion: null,
+  challenger: '4',
+  mode: 'shadow',
+  challengerShare: 0,
+  since: Date.parse('2026-12-03T10:00:00Z'),
+};
+const byModel = (ds: StoredDeployment[]) => ds.sort((a, b) => a.model.localeCompare(b.model));
 
 async function replaces(store: DeploymentStore): Promise<void> {
-  await store.put(FIRST);
-  await store.put(OTHER);
-  await store.put(SECOND);
-  expect((await store.all()).sort((a, b) => a.model.localeCompare(b.model))).toEqual([SECOND, OTHER]);
+  await store.put([FIRST]);
+  await store.put([OTHER]);
+  await store.put([SECOND]);
+  expect(byModel(await store.all())).toEqual([SECOND, OTHER]);
+  // Several at once: each replaces its own model's.
+  const promoted = { ...OTHER, champion: '4', previousChampion: '3', challenger: null, mode: 'none' as const };
+  await store.put([FIRST, promoted]);
+  expect(byModel(await store.all())).toEqual([FIRST, promoted]);
 }
 
 describe('the in-memory deployment store', () => {
@@ -41,16 +70,16 @@ eachBackend('the deployments table', (suite) => {
     const { db } = suite();
     await db.query('DELETE FROM deployments');
     const store = sqlDeploymentStore(db);
-    await store.put(FIRST);
+    await store.put([FIRST]);
     await expect(
-      store.put(SECOND, async (tx) => {
+      store.put([SECOND], async (tx) => {
         await tx.query('SELECT 1');
         throw new Error('the audit entry was refused');
       }),
     ).rejects.toThrow(/refused/);
     expect(await store.all()).toEqual([FIRST]);
     let ran = false;
-    await store.put(SECOND, async (tx) => {
+    await store.put([SECOND], async (tx) => {
       expect(await tx.query<{ champion: string }>("SELECT champion FROM deployments WHERE model = 'm'")).toEqual([{ champion: '1' }]);
       ran = true;
     });
@@ -58,13 +87,46 @@ eachBackend('the deployments table', (suite) => {
     expect(await store.all()).toEqual([SECOND]);
   });
 
+  it('writes several deployments in one transaction: one refused row keeps every model as it was', async () => {
+    const { db } = suite();
+    await db.query('DELETE FROM deployments');
+    const store = sqlDeploymentStore(db);
+    await store.put([FIRST, OTHER]);
+    const promoted = { ...FIRST, champion: '2', previousChampion: '1' };
+    await expect(store.put([promoted, { ...OTHER, challengerShare: 2 }])).rejects.toThrow(/check constraint|violates/);
+    expect(byModel(await store.all())).toEqual([FIRST, OTHER]);
+  });
+
   it.each([
     ['an unknown mode', { ...SECOND, mode: 'canary' }],
     ['a share above 1', { ...SECOND, challengerShare: 1.5 }],
     ['ab without a challenger', { ...SECOND, challenger: null }],
     ['the champion as its challenger', { ...SECOND, challenger: '1' }],
+    ['the champion as its previous champion', { ...SECOND, previousChampion: '1' }],
   ])('refuses %s', async (_what, deployment) => {
     const store = sqlDeploymentStore(suite().db);
-    await expect(store.put(deployment as StoredDeployment)).rejects.toThrow(/check constraint|violates/);
+    await expect(store.put([deployment as StoredDeployment])).rejects.toThrow(/check constraint|violates/);
   });
 });
+
+for (const kind of BACKENDS) {
+  describe(`migration 005 (${kind})`, () => {
+    it('adds previous_champion, null for the deployments written before it', async () => {
+      // The migrations up to 004, as a store from before 005 has them.
+      const before = tempDir('deployments-004-');
+      for (const m of listMigrations().filter((m) => m.version <= 4)) copyFileSync(m.file, join(before, basename(m.file)));
+      const db = await openBackend((await freshStore(kind)).settings);
+      try {
+        expect((await migrate(db, before)).map((m) => m.version)).toEqual([1, 2, 3, 4]);
+        await db.query("INSERT INTO deployments (model, champion, challenger, mode, since) VALUES ('m', '1', '2', 'shadow', '2026-12-01T10:00:00Z')");
+        const applied = await migrate(db, MIGRATIONS_DIR);
+        expect(applied.map((m) => m.version)).toContain(5);
+        expect(await sqlDeploymentStore(db).all()).toEqual([
+          { model: 'm', champion: '1', previousChampion: null, challenger: '2', mode: 'shadow', challengerShare: 0, since: Date.parse('2026-12-01T10:00:00Z') },
+        ]);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}

@@ -1,8 +1,8 @@
 /**
  * Where deployments are kept: the evaluation store (table `deployments`,
- * migration 004), so they survive restarts and replicas sharing the store
- * share them; in memory when continued evaluation is off, behind the same
- * interface.
+ * migrations 004 and 005), so they survive restarts and replicas sharing the
+ * store share them; in memory when continued evaluation is off, behind the
+ * same interface.
  */
 import type { DeploymentMode } from '../../../src/core/api/deployment';
 import type { Database, Queryable } from '../../db/database';
@@ -11,6 +11,8 @@ import type { Database, Queryable } from '../../db/database';
 export interface StoredDeployment {
   readonly model: string;
   readonly champion: string;
+  /** The champion before the last change of champion: what a rollback returns to; null when there is none. */
+  readonly previousChampion: string | null;
   readonly challenger: string | null;
   readonly mode: DeploymentMode;
   readonly challengerShare: number;
@@ -21,10 +23,12 @@ export interface StoredDeployment {
 export interface DeploymentStore {
   all(): Promise<StoredDeployment[]>;
   /**
-   * Replaces the model's deployment. `alongside` (the audit entry of the
-   * change) runs in the same transaction, so both commit or neither does.
+   * Replaces the deployments of their models, all in one transaction (a
+   * promotion of several models commits whole or not at all). `alongside`
+   * (the audit entries of the change) runs in the same transaction, so
+   * everything commits or nothing does.
    */
-  put(deployment: StoredDeployment, alongside?: (tx: Queryable) => Promise<void>): Promise<void>;
+  put(deployments: readonly StoredDeployment[], alongside?: (tx: Queryable) => Promise<void>): Promise<void>;
 }
 
 export function memoryDeploymentStore(): DeploymentStore {
@@ -32,8 +36,8 @@ export function memoryDeploymentStore(): DeploymentStore {
   return {
     all: async () => [...kept.values()],
     // Without a store there is no audit log either: nothing is ever asked to run alongside.
-    put: async (deployment) => {
-      kept.set(deployment.model, deployment);
+    put: async (deployments) => {
+      for (const d of deployments) kept.set(d.model, d);
     },
   };
 }
@@ -41,6 +45,7 @@ export function memoryDeploymentStore(): DeploymentStore {
 interface Row {
   model: string;
   champion: string;
+  previous_champion: string | null;
   challenger: string | null;
   mode: DeploymentMode;
   challenger_share: number;
@@ -50,22 +55,27 @@ interface Row {
 export function sqlDeploymentStore(db: Database): DeploymentStore {
   return {
     all: async () =>
-      (await db.query<Row>('SELECT model, champion, challenger, mode, challenger_share, since FROM deployments ORDER BY model')).map((r) => ({
-        model: r.model,
-        champion: r.champion,
-        challenger: r.challenger,
-        mode: r.mode,
-        challengerShare: Number(r.challenger_share),
-        since: new Date(r.since).getTime(),
-      })),
-    put: (d, alongside) =>
+      (await db.query<Row>('SELECT model, champion, previous_champion, challenger, mode, challenger_share, since FROM deployments ORDER BY model')).map(
+        (r) => ({
+          model: r.model,
+          champion: r.champion,
+          previousChampion: r.previous_champion,
+          challenger: r.challenger,
+          mode: r.mode,
+          challengerShare: Number(r.challenger_share),
+          since: new Date(r.since).getTime(),
+        }),
+      ),
+    put: (deployments, alongside) =>
       db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO deployments (model, champion, challenger, mode, challenger_share, since) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (model) DO UPDATE SET champion = excluded.champion, challenger = excluded.challenger, mode = excluded.mode,
-           challenger_share = excluded.challenger_share, since = excluded.since`,
-          [d.model, d.champion, d.challenger, d.mode, d.challengerShare, new Date(d.since).toISOString()],
-        );
+        for (const d of deployments) {
+          await tx.query(
+            `INSERT INTO deployments (model, champion, previous_champion, challenger, mode, challenger_share, since) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (model) DO UPDATE SET champion = excluded.champion, previous_champion = excluded.previous_champion,
+               challenger = excluded.challenger, mode = excluded.mode, challenger_share = excluded.challenger_share, since = excluded.since`,
+            [d.model, d.champion, d.previousChampion, d.challenger, d.mode, d.challengerShare, new Date(d.since).toISOString()],
+          );
+        }
         await alongside?.(tx);
       }),
   };

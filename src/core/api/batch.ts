@@ -19,7 +19,9 @@ const Name = z.string().min(1).max(256);
 /** The options of a job, as JSON fields or as multipart form fields (strings there, coerced). */
 export const BatchJobOptions = z.object({
   model: Name.describe('A model of the registry.'),
-  version: Name.optional().describe('Default: the newest version the manifest lists.'),
+  version: Name.optional().describe(
+    "Default: the model's champion (its deployment's, as for online requests naming no version); for a model the server does not serve, the newest version the manifest lists.",
+  ),
   signature: z.enum(BATCH_SIGNATURES).default('serving_default').describe('serving_default: probabilities; logits: raw scores.'),
   key_field: Name.optional().describe('The field (JSONL) or column (CSV) holding the keys; default key, and without one the line number.'),
   chunk_rows: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_CHUNK_ROWS).describe('Rows per chunk: the unit of commit and resumption.'),
