@@ -1,8 +1,9 @@
 /**
  * The PWA build and dev server: React, the service worker and its precache
- * (shell, WASM runtime, edge model), cross-origin isolation headers, and two
- * more entries that are never precached: the edge benchmark's page and the
- * operations dashboard (/ops).
+ * (shell, WASM runtime; the model pack is added at run time by the server's
+ * /models/precache.js), cross-origin isolation headers, and two more entries
+ * that are never precached: the edge benchmark's page and the operations
+ * dashboard (/ops).
  */
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
@@ -13,12 +14,6 @@ import { webAppManifest } from './src/sw/web-app-manifest';
 
 // The same isolation headers as the production server, so WASM threads work in development too.
 const isolation = { ...ISOLATION_HEADERS };
-
-/** Only the edge model is precached for offline use; the full model stays in the cloud. */
-function edgeModelFiles(): string[] {
-  const manifest = JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as { models: { role: string; file: string }[] };
-  return manifest.models.filter((m) => m.role === 'edge').map((m) => `models/${m.file}`);
-}
 
 /** Shown in the status bar; a deployment may set APP_VERSION (a build id), else the package version is used. */
 const appVersion = process.env['APP_VERSION'] ?? (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -35,12 +30,16 @@ export default defineConfig({
       injectRegister: false,
       manifest: webAppManifest,
       injectManifest: {
-        // The shell, the plain WASM runtime (not the 27 MB WebGPU build), the model manifest and the edge model.
-        globPatterns: ['**/*.{html,js,css,webmanifest,svg}', 'assets/ort-wasm-simd-threaded-*.wasm', 'models/manifest.json', ...edgeModelFiles()],
-        // Neither the benchmark's page nor the operations dashboard is part of the app: never precached.
-        globIgnores: ['bench.html', 'assets/bench-*.js', 'ops.html', 'assets/ops-*.js', 'assets/ops-*.css'],
+        // The shell and the plain WASM runtime (not the 27 MB WebGPU build). Not models/: the server names the
+        // model pack at run time (the deployments' champions), so a promotion needs no build.
+        globPatterns: ['**/*.{html,js,css,webmanifest,svg}', 'assets/ort-wasm-simd-threaded-*.wasm'],
+        // Neither the benchmark's page nor the operations dashboard is part of the app: never precached; nor the
+        // build's copy of public/models, which the server no longer answers from.
+        globIgnores: ['bench.html', 'assets/bench-*.js', 'ops.html', 'assets/ops-*.js', 'assets/ops-*.css', 'models/**'],
         // onnxruntime-web's WASM binary is 14 MB; Workbox refuses files over 2 MiB unless told.
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
+        // A classic script, not a module: the worker imports the server's model pack script with importScripts.
+        rollupFormat: 'iife',
       },
       devOptions: { enabled: false },
     }),

@@ -31,6 +31,7 @@ import { feedbackRoutes } from './routes/feedback';
 import { monitoringRoutes } from './routes/monitoring';
 import { predictionLogRoutes } from './routes/prediction-logs';
 import { metricsRoutes } from './routes/metrics';
+import { modelPackRoutes } from './routes/model-pack';
 import { oipRoutes } from './routes/oip';
 import { predictRoutes } from './routes/predict';
 import { Deployments } from './serving/deployment/deployments';
@@ -111,6 +112,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   await app.register(monitoringRoutes, { context });
   await app.register(alertRoutes, { context, alerts });
   await app.register(batchJobRoutes, { context, jobs: batchJobs });
+  // The model pack comes from the registry and the deployments, before the static app's copy of public/models.
+  await app.register(modelPackRoutes, { context });
   // Without a build (a batch host, API-only tests), the APIs still serve.
   const root = resolve(config.staticDir);
   if (existsSync(resolve(root, 'index.html'))) await registerStaticApp(app, root);

@@ -2,7 +2,8 @@
  * The API document at /openapi.json is valid OpenAPI 3 (checked by
  * @readme/openapi-parser, not by the plugin that wrote it), describes exactly
  * the routes the server registered (read from Fastify's own onRoute hook, so a
- * route added without documentation, or hidden by mistake, fails here), gives
+ * route added without documentation, or hidden by mistake, fails here; the
+ * static app and the model pack's files are hidden), gives
  * every operation a JSON success schema and the shared Error schema for its
  * errors, agrees with KServe's published Open Inference Protocol REST
  * specification on paths, methods and schema fields, and has a Swagger UI page
@@ -90,6 +91,9 @@ const DOCUMENTED = [
   'GET /metrics',
 ];
 
+/** The model pack's files (server/routes/model-pack.ts): hidden, like the static app's. */
+const MODEL_PACK_FILES = ['/models/manifest.json', '/models/registry.json', '/models/precache.js', '/models/:name/:version/:file'];
+
 /** Operations without path parameters or a body, whose only answers are their documented successes (readiness: 200 or 503). */
 const NO_ERROR_ANSWERS = ['GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2', 'GET /metrics', 'GET /v1/app-config'];
 
@@ -109,7 +113,7 @@ describe('the API document', () => {
     ).toEqual([...DOCUMENTED].sort());
   });
 
-  it('documents every route Fastify registered, and only the document, the docs page, the static app and /v2/ are hidden', () => {
+  it('documents every route Fastify registered, and only the document, the docs page, the static app, the model pack files and /v2/ are hidden', () => {
     const visible = registered.filter((r) => !isHidden(r));
     const heads = visible.filter((r) => methodsOf(r).includes('HEAD'));
     // HEAD twins Fastify adds for GET routes are not operations of their own.
@@ -132,9 +136,11 @@ describe('the API document', () => {
       for (const method of methodsOf(route)) expect(server.app.hasRoute({ method, url: route.url }), `${method} ${route.url}`).toBe(true);
 
     const hidden = [...new Set(registered.filter(isHidden).map((r) => r.url))];
-    // "/v2/" is KServe's spelling of /v2, answered the same and documented once.
-    expect(hidden.filter((url) => url !== '/openapi.json' && url !== '/*' && url !== '/v2/' && !url.startsWith('/docs'))).toEqual([]);
-    expect(hidden).toEqual(expect.arrayContaining(['/openapi.json', '/docs', '/*']));
+    // "/v2/" is KServe's spelling of /v2, answered the same and documented once. The model pack's routes are files, not operations.
+    expect(
+      hidden.filter((url) => url !== '/openapi.json' && url !== '/*' && url !== '/v2/' && !url.startsWith('/docs') && !MODEL_PACK_FILES.includes(url)),
+    ).toEqual([]);
+    expect(hidden).toEqual(expect.arrayContaining(['/openapi.json', '/docs', '/*', ...MODEL_PACK_FILES]));
     expect(Object.keys(doc.paths).filter((p) => p === '/openapi.json' || p.startsWith('/docs') || p.includes('*'))).toEqual([]);
   });
 

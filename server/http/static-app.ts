@@ -1,7 +1,8 @@
 /**
  * Serves the built PWA. Hashed assets are cached for a year; everything else
- * (index.html, sw.js, the model pack) is revalidated on each use, so a new
- * deployment is seen at once. Where the build left `.br` or `.gz` twins, a
+ * (index.html, sw.js) is revalidated on each use, so a new deployment is seen
+ * at once. The model pack under /models/ is not the build's: the registry's
+ * is served by server/routes/model-pack.ts, whose routes win over these. Where the build left `.br` or `.gz` twins, a
  * client that accepts them gets those, with the decoded size in a header so
  * download progress can still show a fraction. The operations dashboard, a
  * page of its own (ops.html), is answered at /ops.

@@ -1,6 +1,7 @@
 /**
  * The dashboard's client of the server: the monitoring, alert and batch-job
- * routes with the admin token, `/metrics`, and the model pack's manifest.
+ * routes with the admin token, `/metrics`, and the model registry's manifest
+ * (every version).
  * Every JSON answer is parsed with its wire schema from src/core/api, so an
  * answer of the wrong shape is an error here, named, not a blank chart later.
  * A 401 or 403 is an AuthError: the page asks for the token again.
@@ -130,9 +131,14 @@ export class OpsApi {
   }
 }
 
-/** The model pack's manifest (public, no token): the models, their versions, roles and labels. */
+const REGISTRY_MANIFEST_URL = '/models/registry.json';
+
+/**
+ * The model registry's manifest (public, no token): the models, every version, roles and labels. Not the
+ * app's /models/manifest.json, which lists each model's champion alone.
+ */
 export async function fetchManifest(): Promise<Manifest> {
-  const response = await fetch('/models/manifest.json', { cache: 'no-cache' });
-  if (!response.ok) throw new ApiError(`/models/manifest.json answered ${response.status}`, response.status);
+  const response = await fetch(REGISTRY_MANIFEST_URL, { cache: 'no-cache' });
+  if (!response.ok) throw new ApiError(`${REGISTRY_MANIFEST_URL} answered ${response.status}`, response.status);
   return parseManifest(await response.json());
 }
