@@ -9,7 +9,14 @@
  * specification on paths, methods and schema fields, and has a Swagger UI page
  * at /docs whose scripts and stylesheets come from this server only.
  */
-import { BATCH_OPERATIONS, DEPLOYMENT_OPERATIONS, EVALUATION_OPERATIONS, SUCCESS_STATUS, TEXT_OPERATIONS } from '../../test/server/api-operations';
+import {
+  BATCH_OPERATIONS,
+  DEPLOYMENT_OPERATIONS,
+  EVALUATION_OPERATIONS,
+  RETRAIN_OPERATIONS,
+  SUCCESS_STATUS,
+  TEXT_OPERATIONS,
+} from '../../test/server/api-operations';
 import { validate } from '@readme/openapi-parser';
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -87,6 +94,7 @@ const DOCUMENTED = [
   'POST /v2/repository/models/{model}/unload',
   ...EVALUATION_OPERATIONS,
   ...DEPLOYMENT_OPERATIONS,
+  ...RETRAIN_OPERATIONS,
   ...BATCH_OPERATIONS,
   'GET /metrics',
 ];

@@ -19,7 +19,7 @@ import { InferenceResponse, ModelMetadata, ModelReady, ServerLive, ServerMetadat
 import { PredictResponse } from '../../src/core/api/predict';
 import { argmax } from '../../src/core/math/probabilities';
 import { drawnPixels, drawnRgba, encodePngBase64, packModel } from '../../test/drawn-digits';
-import { BATCH_OPERATIONS, DEPLOYMENT_OPERATIONS, EVALUATION_OPERATIONS } from '../../test/server/api-operations';
+import { BATCH_OPERATIONS, DEPLOYMENT_OPERATIONS, EVALUATION_OPERATIONS, RETRAIN_OPERATIONS } from '../../test/server/api-operations';
 import { coldServer, readyServer, registryCopy } from '../../test/server/test-server';
 import type { Server } from '../app';
 
@@ -314,6 +314,7 @@ describe('coverage', () => {
       'POST /v2/repository/models/{model}/unload',
       ...EVALUATION_OPERATIONS,
       ...DEPLOYMENT_OPERATIONS,
+      ...RETRAIN_OPERATIONS,
       ...BATCH_OPERATIONS,
     ]);
     expect([...covered].sort()).toEqual(documented.sort());

@@ -22,6 +22,9 @@ export const DEPLOYMENT_OPERATIONS = [
   'POST /v1/models/{model}/rollback',
 ] as const;
 
+/** Retraining: their answers parse with their wire schemas in server/routes/retrain.test.ts. */
+export const RETRAIN_OPERATIONS = ['POST /v1/models/{model}/retrain', 'GET /v1/models/{model}/retrain'] as const;
+
 /** Batch jobs: their answers parse with their wire schemas in server/routes/batch-jobs.test.ts. */
 export const BATCH_OPERATIONS = [
   'POST /v1/batch-jobs',
@@ -40,4 +43,4 @@ export const TEXT_OPERATIONS: Readonly<Record<string, string>> = {
 };
 
 /** Operations whose success is not 200. */
-export const SUCCESS_STATUS: Readonly<Record<string, string>> = { 'POST /v1/batch-jobs': '202' };
+export const SUCCESS_STATUS: Readonly<Record<string, string>> = { 'POST /v1/batch-jobs': '202', 'POST /v1/models/{model}/retrain': '202' };
