@@ -38,6 +38,9 @@ import { Deployments } from './serving/deployment/deployments';
 import { ShadowRunner } from './serving/deployment/shadow';
 import { memoryDeploymentStore, sqlDeploymentStore } from './serving/deployment/store';
 import { deploymentRoutes } from './routes/deployments';
+import { retrainRoutes } from './routes/retrain';
+import { RetrainRunner } from './evaluation/promotion/retrain-runner';
+import type { AlertRecord } from '../src/core/api/alerts';
 import { KeyedPredictor } from './serving/inference/keyed';
 import { ModelRegistry } from './serving/registry';
 
@@ -88,9 +91,15 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
     evaluation ? (answer) => evaluation.recordAnswer(answer) : undefined,
     metrics.shadow(() => shadow.rows),
   );
-  const context: ServerContext = { config, registry, predictor, metrics, evaluation, deployments, shadow, shuttingDown: false };
+  const retrains = evaluation ? new RetrainRunner({ registry, deployments, evaluation, jobs: batchJobs, settings: config.retrain, log: app.log }) : undefined;
+  const context: ServerContext = { config, registry, predictor, metrics, evaluation, deployments, shadow, retrains, shuttingDown: false };
+  // A rule whose action is retrain starts one, unless one runs for the model already.
+  const retrainOnAlert = (record: AlertRecord) =>
+    retrains
+      ?.start(record.model, `rule:${record.rule}`)
+      .catch((error: unknown) => app.log.warn({ err: error, alert: record.id }, 'alert: the retraining was not started'));
   // Reads and checks MONITORING_RULES now: a bad rules file stops the start, naming the field.
-  const alerts = evaluation ? await AlertScheduler.open(evaluation, app.log, metrics.evaluation.alerts()) : undefined;
+  const alerts = evaluation ? await AlertScheduler.open(evaluation, app.log, metrics.evaluation.alerts(), { retrain: retrainOnAlert }) : undefined;
 
   // The APIs speak JSON only: other bodies get 415, not a string to trip over.
   app.removeContentTypeParser('text/plain');
@@ -106,6 +115,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   await app.register(predictRoutes, { context });
   await app.register(adminRoutes, { context });
   await app.register(deploymentRoutes, { context });
+  await app.register(retrainRoutes, { context });
   await app.register(appConfigRoutes, { context });
   await app.register(feedbackRoutes, { context });
   await app.register(predictionLogRoutes, { context });
@@ -140,6 +150,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
       }, DEPLOYMENT_REFRESH_MS).unref()
     : undefined;
   app.addHook('preClose', async () => clearInterval(refresh));
+  // A retraining in progress stops (its command is killed, the run fails) before the models, jobs and store it uses close.
+  app.addHook('onClose', async () => retrains?.close());
   // Shadow runs end (answered, or failed by their deadline) before the models close.
   app.addHook('onClose', async () => shadow.settled());
   app.addHook('onClose', async () => registry.close());
