@@ -74,6 +74,18 @@ describe('GET /models/manifest.json', () => {
     await promote('1');
   });
 
+  it('follows a promotion through the promote route, and its rollback', async () => {
+    await promote('1');
+    const edgeVersion = async () =>
+      parseManifest((await server.app.inject({ url: '/models/manifest.json' })).json()).models.find((m) => m.role === 'edge')?.version;
+    const admin = { authorization: `Bearer ${TOKEN}` };
+    const promoted = await server.app.inject({ method: 'POST', url: '/v1/models/digits-small/promote', headers: admin, payload: { version: '2' } });
+    expect(promoted.statusCode).toBe(200);
+    expect(await edgeVersion()).toBe('2');
+    expect((await server.app.inject({ method: 'POST', url: '/v1/models/digits-small/rollback', headers: admin })).statusCode).toBe(200);
+    expect(await edgeVersion()).toBe('1');
+  });
+
   it('answers 304 to a client that holds the same bytes, and sends them Brotli-encoded to one that takes it', async () => {
     const first = await server.app.inject({ url: '/models/manifest.json' });
     expect(first.headers['etag']).toBe(`"${sha256(first.body)}"`);
