@@ -91,8 +91,8 @@ export default tseslint.config(
   ...staysInside('src/core', 'src/core imports nothing outside itself'),
   zone(['server/**/*.ts'], ['test', 'e2e'], 'production code never imports test support', { ignores: [...TESTS, '**/testing/**'] }),
   zone(['tools/**/*.ts'], ['server', 'test', 'e2e'], 'tools/ never imports server/, nor test support', { ignores: [...TESTS, '**/testing/**'] }),
-  // Benchmarks spawn the server and reuse test support, but still never import server/.
-  zone(['tools/bench/**/*.ts'], ['server'], 'tools/ never imports server/', { ignores: [], production: false }),
+  // Benchmarks and demos spawn the server and reuse test support, but still never import server/.
+  zone(['tools/bench/**/*.ts', 'tools/demo/**/*.ts'], ['server'], 'tools/ never imports server/', { ignores: [], production: false }),
   zone(['training/**/*.ts'], ['server', 'test', 'e2e'], 'training/ never imports server/, nor test support'),
   zone(['training/**/*.test.ts', 'tools/**/*.test.ts', 'tools/**/testing/**/*.ts'], ['server'], 'tools/ and training/ never import server/', {
     ignores: [],

@@ -3,9 +3,10 @@
  * part, and the clean validation and held-out parts, all through the app's
  * preprocessing; then the negatives (negatives.ts) in files of their own,
  * from seeds of their own, so the digits' files stay as they were.
- * Usage: tsx training/data/build.ts <out-dir> [copies]
+ * Usage: tsx training/data/build.ts <out-dir> [copies] [--if-missing]
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quantizeInput as toBytes } from '../../src/core/preprocess/input-bytes';
 import { writeSamples } from '../../tools/onnx/samples-file';
@@ -24,10 +25,36 @@ const CALIBRATION_NEGATIVES = 128;
 /** The reject class's index (training/models.py): negatives' label. */
 const REJECT_INDEX = 10;
 
+/**
+ * Builds into a folder of its own and renames it into place whole: a retraining that finds the data
+ * missing builds it, and two at once (tests run in parallel) must never read each other's half-written files.
+ */
 async function main(): Promise<void> {
-  const outDir = process.argv[2] ?? 'training/.cache/data';
-  const copies = Number(process.argv[3] ?? 24);
+  const args = process.argv.slice(2);
+  // --if-missing (a retraining that found no data): a complete folder another build put in place meanwhile is kept.
+  const ifMissing = args.includes('--if-missing');
+  const [target = 'training/.cache/data', copiesText = '24'] = args.filter((a) => a !== '--if-missing');
+  const copies = Number(copiesText);
+  const complete = () => existsSync(join(target, 'meta.json'));
+  if (ifMissing && complete()) return;
+  const outDir = `${target}.building-${process.pid}`;
+  await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
+  await build(outDir, copies);
+  if (ifMissing && complete()) {
+    await rm(outDir, { recursive: true, force: true });
+    return;
+  }
+  const old = `${target}.old-${process.pid}`;
+  await rename(target, old).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await rename(outDir, target);
+  await rm(old, { recursive: true, force: true });
+  console.log(`wrote ${target}: ${copies} augmented copies of the training part, validation and held-out parts, negatives`);
+}
+
+async function build(outDir: string, copies: number): Promise<void> {
   const digits = loadMnistDigits();
   const split = splitDigits(digits);
   const random = seededRandom(AUGMENT_SEED);
@@ -93,7 +120,7 @@ async function main(): Promise<void> {
     pixels: PIXELS,
   };
   await writeFile(join(outDir, 'meta.json'), JSON.stringify(meta, null, 2));
-  console.log(`wrote ${outDir}: ${copies} x ${split.train.length} training, ${split.validation.length} validation, ${split.heldout.length} held out`);
+  console.log(`${copies} x ${split.train.length} training, ${split.validation.length} validation, ${split.heldout.length} held out`);
 }
 
 await main();

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   );
 
   if (!existsSync(join(data, 'meta.json'))) {
-    await step('training data (rebuilt: missing)', () => run(process.execPath, ['--import', 'tsx', BUILD_DATA, data, COPIES]));
+    await step('training data (rebuilt: missing)', () => run(process.execPath, ['--import', 'tsx', BUILD_DATA, data, COPIES, '--if-missing']));
   }
   const fp32 = join(work, 'model-fp32.onnx');
   const reportPath = join(work, 'finetune-report.json');
