@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Deployment, DeploymentRequest } from '../../src/core/api/deployment';
 import type { RouteOptions } from '../context';
-import type { ChangeRecorder } from '../serving/deployment/deployments';
+import { changeEntry } from '../evaluation/audit/deployment-entries';
 import { authorize } from '../http/auth';
 import { ERROR_RESPONSES } from '../http/schemas';
 import { promotionRoutes } from './promotion';
@@ -50,13 +50,8 @@ export const deploymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
     },
     async (request) => {
       const { model } = request.params;
-      const audit = context.evaluation?.audit;
       // The audit entry commits with the change, or neither does.
-      const alongside: ChangeRecorder | undefined =
-        audit &&
-        (async (tx, previous, current) => {
-          await audit.record({ kind: 'deployment_changed', model, version: current.champion, details: { previous, current } }, tx);
-        });
+      const alongside = changeEntry(context.evaluation?.audit, 'deployment_changed', model, (previous, current) => ({ previous, current }));
       const { previous, current } = await deployments.change(model, request.body, { alongside });
       request.log.info({ model, previous, current }, 'deployment changed');
       return current;

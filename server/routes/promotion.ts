@@ -15,7 +15,7 @@ import { authorize } from '../http/auth';
 import { OPTIONAL_BODY } from '../http/docs';
 import { ERROR_RESPONSES } from '../http/schemas';
 import { quoteValue } from '../serving/inference/json';
-import type { ChangeRecorder, PromotionRecorder } from '../serving/deployment/deployments';
+import { changeEntry, promotionEntries } from '../evaluation/audit/deployment-entries';
 
 const ModelParams = z.object({ model: z.string().min(1).max(256) });
 const tags = ['Deployments'];
@@ -66,17 +66,8 @@ export const promotionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
         { model, version: versionFor('version', model, request.body.version) },
         ...together.map((t, i) => ({ model: t.model, version: versionFor(`together[${i}].version`, t.model, t.version) })),
       ];
-      const names = changes.map((c) => c.model);
-      const audit = context.evaluation?.audit;
       // The audit entries commit with the promotion, or none does.
-      const alongside: PromotionRecorder | undefined =
-        audit &&
-        (async (tx, results) => {
-          for (const { model: m, previous, current } of results) {
-            const others = names.filter((n) => n !== m);
-            await audit.record({ kind: 'promoted', model: m, version: current.champion, details: { previous, current, by: 'admin', together: others } }, tx);
-          }
-        });
+      const alongside = promotionEntries(context.evaluation?.audit, (previous, current, others) => ({ previous, current, by: 'admin', together: others }));
       const results = await deployments.promote(changes, { alongside });
       request.log.info({ promotions: results.map((r) => ({ model: r.model, from: r.previous.champion, to: r.current.champion })) }, 'promoted');
       return { promotions: results.map((r) => r.current) };
@@ -99,13 +90,12 @@ export const promotionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
     },
     async (request) => {
       const { model } = request.params;
-      const audit = context.evaluation?.audit;
-      const alongside: ChangeRecorder | undefined =
-        audit &&
-        (async (tx, previous, current) => {
-          const details = { from: previous.champion, to: current.champion, previous, current };
-          await audit.record({ kind: 'rollback', model, version: current.champion, details }, tx);
-        });
+      const alongside = changeEntry(context.evaluation?.audit, 'rollback', model, (previous, current) => ({
+        from: previous.champion,
+        to: current.champion,
+        previous,
+        current,
+      }));
       const { previous, current } = await deployments.rollback(model, { alongside });
       request.log.info({ model, from: previous.champion, to: current.champion }, 'rolled back');
       return current;

@@ -19,6 +19,7 @@ import type { Deployments } from '../../serving/deployment/deployments';
 import type { ModelRegistry } from '../../serving/registry';
 import type { Evaluation } from '../evaluation';
 import type { NewAuditEntry } from '../audit/audit-store';
+import { changeEntry, promotionEntries } from '../audit/deployment-entries';
 import { exportFromStore } from '../retrain/command';
 import type { RetrainSettings } from '../retrain/settings';
 import { DEFAULT_GATE_SETTINGS, judgeChallenger, type GateDecision } from './challenger-gate';
@@ -118,14 +119,14 @@ export class RetrainRunner {
   /** Changes the model's deployment with its deployment_changed entry in the same transaction. */
   private async changeDeployment(run: RetrainRun, request: DeploymentRequest, why: string): Promise<void> {
     const { deployments, evaluation } = this.options;
-    await deployments.change(run.model, request, {
-      alongside: async (tx, previous, current) => {
-        await evaluation.audit.record(
-          { kind: 'deployment_changed', model: run.model, version: current.champion, details: { previous, current, by: 'retrain', retrain_id: run.id, why } },
-          tx,
-        );
-      },
-    });
+    const alongside = changeEntry(evaluation.audit, 'deployment_changed', run.model, (previous, current) => ({
+      previous,
+      current,
+      by: 'retrain',
+      retrain_id: run.id,
+      why,
+    }));
+    await deployments.change(run.model, request, { alongside });
   }
 
   /** Times a step and records it on the run; a failure is recorded and rethrown as StepFailed. */
@@ -296,20 +297,8 @@ export class RetrainRunner {
         await this.audit({ kind: 'rejected', model, version, details: { ...why, kept: 'challenger in shadow' } });
         return { value: 'rejected' as const, message: `version ${version} stays the challenger, in shadow; version ${champion} stays the champion` };
       }
-      await deployments.promote([{ model, version }], {
-        alongside: async (tx, results) => {
-          for (const result of results)
-            await evaluation.audit.record(
-              {
-                kind: 'promoted',
-                model: result.model,
-                version: result.current.champion,
-                details: { ...why, by: 'gate', previous: result.previous, current: result.current },
-              },
-              tx,
-            );
-        },
-      });
+      const alongside = promotionEntries(evaluation.audit, (previous, current) => ({ ...why, by: 'gate', previous, current }));
+      await deployments.promote([{ model, version }], { alongside });
       return { value: 'promoted' as const, message: `version ${version} is the champion; version ${champion} stays loaded for a rollback` };
     });
   }
