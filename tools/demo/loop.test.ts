@@ -5,29 +5,16 @@
  * gate's figures and accuracy before and after. Skipped, with a message,
  * without PyTorch.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { hasTorch, runTsx } from '../../test/torch';
 
-const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
-const torch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
-if (!torch) console.warn(`demo:loop test skipped: ${PYTHON} cannot import torch and onnx (apt-get install -y python3-torch python3-onnx)`);
-
-function demo(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/loop.ts']);
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
+const torch = hasTorch('the demo:loop test');
 
 describe('npm run demo:loop', () => {
   it.skipIf(!torch)(
     'closes the loop: alert, retraining, gate, promotion, and a better model on the drifted stream',
     async () => {
-      const { code, output } = await demo();
+      const { code, output } = await runTsx('tools/demo/loop.ts');
       expect(code, output).toBe(0);
       expect(output).toMatch(/ALERT accuracy_drop on digits-full version 1: .* → action retrain/);
       expect(output).toMatch(/retraining \d+: PROMOTED/);

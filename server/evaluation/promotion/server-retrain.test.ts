@@ -6,7 +6,6 @@
  * labels, and the gate scored that set and the whole held-out split.
  * Skipped, with a message, without PyTorch.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,11 +16,10 @@ import { freshStore, tempDir } from '../../../test/db/backends';
 import { readyServer, registryCopy } from '../../../test/server/test-server';
 import { loadPart } from '../../../training/data/datasets';
 import { keysSha256 } from '../../../training/retrain/version';
-import { fillStore } from '../retrain/testing/feedback-store';
+import { hasTorch } from '../../../test/torch';
+import { fillStore, labelledDrawings } from '../retrain/testing/feedback-store';
 
-const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
-const torch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
-if (!torch) console.warn(`server retraining test skipped: ${PYTHON} cannot import torch and onnx (apt-get install -y python3-torch python3-onnx)`);
+const torch = hasTorch('the server retraining test');
 
 const TOKEN = 'server-retrain-token-0123456';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -49,17 +47,7 @@ describe('a retraining through the server with the default command', () => {
         const digits = loadPart('validation');
         const evaluation = server.context.evaluation;
         if (!evaluation) throw new Error('evaluation is off');
-        await fillStore(
-          evaluation.db,
-          Array.from({ length: COUNT }, (_, i) => ({
-            key: `drawing-${i}`,
-            model: 'digits-small',
-            source: 'edge' as const,
-            time: T0 + i * 1000,
-            input: digits.inputs.subarray(i * 784, (i + 1) * 784),
-            label: { label: String(digits.labels[i]), time: T0 + i * 60_000 },
-          })),
-        );
+        await fillStore(evaluation.db, labelledDrawings(digits, COUNT, T0));
         const started = await server.app.inject({ method: 'POST', url: '/v1/models/digits-small/retrain', headers: AUTH });
         expect(started.statusCode).toBe(202);
         const { id } = RetrainRun.parse(started.json());

@@ -7,7 +7,6 @@
  * only the fine-tuning side; then once more from that export (--from-export),
  * without the store. Skipped, with a message, without PyTorch.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,25 +17,15 @@ import { loadPart } from '../../../training/data/datasets';
 import { keysSha256, sha256Hex } from '../../../training/retrain/version';
 import { openDatabase } from '../../db/open';
 import type { SplitFile } from './export';
-import { fillStore } from './testing/feedback-store';
+import { fillStore, labelledDrawings } from './testing/feedback-store';
+import { hasTorch, runTsx } from '../../../test/torch';
 
-const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
-const torch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
-if (!torch) console.warn(`retrain test skipped: ${PYTHON} cannot import torch and onnx (apt-get install -y python3-torch python3-onnx)`);
+const torch = hasTorch('the retrain test');
 
 const T0 = Date.parse('2026-12-01T00:00:00Z');
 const COUNT = 60;
 
-function runRetrain(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/evaluation/retrain/main.ts', ...args], { env: { ...process.env } });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
+const runRetrain = (args: string[]) => runTsx('server/evaluation/retrain/main.ts', args);
 
 describe('npm run models:retrain', () => {
   it.skipIf(!torch)(
@@ -46,17 +35,7 @@ describe('npm run models:retrain', () => {
       const digits = loadPart('validation');
       const db = await openDatabase(settings);
       try {
-        await fillStore(
-          db,
-          Array.from({ length: COUNT }, (_, i) => ({
-            key: `drawing-${i}`,
-            model: 'digits-small',
-            source: 'edge' as const,
-            time: T0 + i * 1000,
-            input: digits.inputs.subarray(i * 784, (i + 1) * 784),
-            label: { label: String(digits.labels[i]), time: T0 + i * 60_000 },
-          })),
-        );
+        await fillStore(db, labelledDrawings(digits, COUNT, T0));
       } finally {
         await db.close();
       }

@@ -44,3 +44,18 @@ export async function fillStore(db: Database, feedback: readonly Feedback[]): Pr
   const labels: LabelRecord[] = feedback.flatMap((f) => (f.label ? [{ key: f.key, label: f.label.label, time: f.label.time }] : []));
   await insertLabels(db, labels, () => undefined);
 }
+
+/**
+ * `count` validation digits as digits-small's labelled edge drawings `drawing-<i>`: predictions a second
+ * apart from `t0`, each labelled a minute after the one before (so the newest labels are the last keys).
+ */
+export function labelledDrawings(digits: { readonly inputs: Float32Array; readonly labels: readonly number[] }, count: number, t0: number): Feedback[] {
+  return Array.from({ length: count }, (_, i) => ({
+    key: `drawing-${i}`,
+    model: 'digits-small',
+    source: 'edge' as const,
+    time: t0 + i * 1000,
+    input: digits.inputs.subarray(i * 784, (i + 1) * 784),
+    label: { label: String(digits.labels[i]), time: t0 + i * 60_000 },
+  }));
+}
