@@ -57,7 +57,10 @@ const toRecord = (row: AlertRow): AlertRecord => ({
 /**
  * Writes the firing unless the rule fired for the same model version less
  * than `cooldownS` before or after its time (a replay may go back in time);
- * returns the record, or undefined when the cooldown held it back.
+ * returns the record, or undefined when the cooldown held it back. A rule
+ * whose action is retrain acts on the model, not on one version: its
+ * cooldown holds for every version, so the version a retraining wrote does
+ * not start the next one at once.
  */
 export function recordFiring(db: Database, firing: NewFiring, cooldownS: number): Promise<AlertRecord | undefined> {
   return db.transaction(async (tx) => {
@@ -66,10 +69,10 @@ export function recordFiring(db: Database, firing: NewFiring, cooldownS: number)
     if (cooldownS > 0) {
       const recent = await tx.query(
         `SELECT 1 FROM alerts
-         WHERE rule = $1 AND model = $2 AND version = $3
+         WHERE rule = $1 AND model = $2 AND ($3::text IS NULL OR version = $3)
            AND time > $4::timestamptz - make_interval(secs => $5) AND time < $4::timestamptz + make_interval(secs => $5)
          LIMIT 1`,
-        [firing.rule, firing.model, firing.version, time, cooldownS],
+        [firing.rule, firing.model, firing.action === 'retrain' ? null : firing.version, time, cooldownS],
       );
       if (recent.length > 0) return undefined;
     }

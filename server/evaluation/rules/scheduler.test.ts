@@ -13,6 +13,7 @@ import { eachBackend } from '../../../test/db/backends';
 import type { Database } from '../../db/database';
 import { EvaluationMetrics } from '../../metrics/evaluation-metrics';
 import { RuleSchema } from './rules';
+import { recordFiring } from './alert-store';
 import { AlertScheduler } from './scheduler';
 import { after, evaluationOver, feed, hour, loadLayouts } from './testing/scenario';
 import { postToWebhook } from './webhook';
@@ -193,5 +194,36 @@ eachBackend('alert webhook', (suite) => {
     await scheduler.evaluate(new Date(after(42).getTime() + 60_000));
     expect(retrain).toHaveBeenCalledTimes(1);
     await scheduler.stop();
+  });
+
+  it("a batch job's or a shadow's window notifies but never retrains", async () => {
+    await feed(suite().db, layouts, { prefix: 'hook-batch', start: hour(44), count: 250, like: 'shifted', source: 'batch' });
+    const retrain = vi.fn();
+    const retraining = RuleSchema.parse({ kind: 'dataset_drift', name: 'drift-retrain-batch', model: 'digits-full', action: 'retrain' });
+    const scheduler = new AlertScheduler(evaluation, { rules: [retraining], intervalSeconds: 60, log: quietLog(), actions: { retrain } });
+    const fired = await scheduler.evaluate(after(44));
+    expect(fired.map((f) => [f.rule, f.evidence['source']])).toEqual([['drift-retrain-batch', 'batch']]);
+    expect(retrain).not.toHaveBeenCalled();
+    await scheduler.stop();
+  });
+
+  it("a retrain rule's cooldown holds for every version of the model; a notify rule's for one version", async () => {
+    const firing = (rule: string, version: string, action: 'notify' | 'retrain', minutes: number) => ({
+      time: new Date(after(46).getTime() + minutes * 60_000),
+      rule,
+      model: 'digits-full',
+      version,
+      window: { start: new Date(hour(46)).toISOString(), end: new Date(hour(47)).toISOString() },
+      value: 0.7,
+      threshold: 0.9,
+      evidence: {},
+      action,
+    });
+    expect(await recordFiring(suite().db, firing('retrain-cooldown', '1', 'retrain', 0), 3600)).toBeDefined();
+    expect(await recordFiring(suite().db, firing('retrain-cooldown', '2', 'retrain', 10), 3600)).toBeUndefined();
+    expect(await recordFiring(suite().db, firing('retrain-cooldown', '2', 'retrain', 61), 3600)).toBeDefined();
+    expect(await recordFiring(suite().db, firing('notify-cooldown', '1', 'notify', 0), 3600)).toBeDefined();
+    expect(await recordFiring(suite().db, firing('notify-cooldown', '2', 'notify', 10), 3600)).toBeDefined();
+    expect(await recordFiring(suite().db, firing('notify-cooldown', '2', 'notify', 20), 3600)).toBeUndefined();
   });
 });

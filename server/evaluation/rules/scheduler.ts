@@ -43,6 +43,13 @@ export interface AlertActions {
   readonly retrain?: ((record: AlertRecord) => unknown) | undefined;
 }
 
+/**
+ * Live traffic retrains; a batch job's or a shadow's window only notifies: a retraining's own gate logs
+ * the challenger's answers as a batch, and those must not start the next retraining.
+ */
+const RETRAINING_SOURCES: readonly string[] = ['cloud', 'edge'];
+const retrainsOn = (record: AlertRecord) => RETRAINING_SOURCES.includes(String(record.evidence['source']));
+
 export class AlertScheduler {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
@@ -119,7 +126,7 @@ export class AlertScheduler {
       this.options.observer?.fired(record);
       this.options.log.warn({ alert: record }, `alert: rule ${record.rule} fired for ${record.model} version ${record.version}`);
       this.notify(record);
-      if (record.action === 'retrain') this.options.actions?.retrain?.(record);
+      if (record.action === 'retrain' && retrainsOn(record)) this.options.actions?.retrain?.(record);
     }
     return fired;
   }
