@@ -6,11 +6,12 @@
  * better on the fresh set is promoted and one that is worse stays in shadow,
  * each with every audit entry; the gate scores exactly the fresh keys; a
  * failing command leaves the registry folder, the versions served and the
- * deployment as they were, and is audited; one run at a time per model; a
+ * deployment as they were, and is audited, and so does a version that
+ * cannot be loaded; one run at a time per model; a
  * rule whose action is retrain starts one; a rollback returns to the
  * champion the promotion replaced.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -181,6 +182,32 @@ describe('POST /v1/models/{m}/retrain', () => {
     expect(entries.map((e) => e.kind)).toEqual(['retrain_started', 'retrain_finished', 'deployment_changed', 'deployment_changed', 'evaluation', 'rejected']);
     expect(entries[2]?.details).toMatchObject({ current: { champion: '1', challenger: null, mode: 'none' } });
     expect(entries[4]?.details).toMatchObject({ champion: '1', challenger: '2', promote: false, settings: { margin: 0.01 } });
+  }, 120_000);
+
+  it('takes a version that cannot be loaded back out of the registry folder, and says so', async () => {
+    const since = new Date().toISOString();
+    const manifest = readFileSync(join(registry, 'manifest.json'), 'utf8');
+    const before = await deployment('digits-full');
+    // Bytes the manifest vouches for (their hash is right) that are not a model.
+    useCommand(`${INSTALL} "${join(registry, 'manifest.json')}" ${HELDOUT_ROWS}`);
+    const run = await retrainAndWait('digits-full');
+    expect(run.state).toBe('failed');
+    expect(run.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['export', true],
+      ['train', true],
+      ['load', false],
+    ]);
+    expect(readFileSync(join(registry, 'manifest.json'), 'utf8')).toBe(manifest);
+    expect(existsSync(join(registry, 'digits-full', '3'))).toBe(false);
+    expect(server.context.registry.versions('digits-full')).toEqual(['1', '2']);
+    expect(await deployment('digits-full')).toEqual(before);
+    const entries = await auditKinds('digits-full', since);
+    expect(entries.map((e) => [e.kind, e.version])).toEqual([
+      ['retrain_started', null],
+      ['retrain_finished', '3'],
+      ['rejected', '3'],
+    ]);
+    expect(entries[2]?.details).toMatchObject({ step: 'load', restored: ['manifest.json: digits-full version 3', 'digits-full/3'] });
   }, 120_000);
 
   it('promotes a better challenger, judged on the fresh keys only; a rollback returns to the champion it replaced', async () => {

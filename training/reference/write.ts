@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { writeAtomic } from '../../tools/fs/write-atomic';
 import { join } from 'node:path';
 import { parseManifest, type Reference, type ReferenceFile } from '../../src/core/manifest';
 
@@ -54,5 +55,6 @@ export async function recordReferences(modelsDir: string, files: ReadonlyMap<str
     if (reference) model.reference = { file: reference.file, sha256: reference.sha256 };
   }
   parseManifest(raw);
-  await writeFile(path, `${JSON.stringify(raw, null, 2)}\n`);
+  // Whole or not at all: a server serving this registry may read the manifest at any moment.
+  await writeAtomic(path, `${JSON.stringify(raw, null, 2)}\n`);
 }

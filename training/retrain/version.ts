@@ -4,7 +4,8 @@
  * added to manifest.json beside the versions already there.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeAtomic } from '../../tools/fs/write-atomic';
 import { dirname, join } from 'node:path';
 import { parseManifest, type Manifest, type ModelEntry, type Training } from '../../src/core/manifest';
 import { signatureOf } from '../pack/onnx-signature';
@@ -84,7 +85,6 @@ export async function addVersion(registry: string, entry: ModelEntry, bytes: Uin
   const target = join(registry, entry.file);
   await mkdir(dirname(target), { recursive: true });
   await writeFile(target, bytes);
-  // Written aside and renamed: a server reading the manifest meanwhile sees the old one or the new one, whole.
-  await writeFile(`${path}.tmp`, `${JSON.stringify(raw, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  // A server reading the manifest meanwhile sees the old one or the new one, whole.
+  await writeAtomic(path, `${JSON.stringify(raw, null, 2)}\n`);
 }

@@ -1,24 +1,7 @@
-/**
- * Files that appear whole or not at all: written under a temporary name,
- * flushed to disk, then renamed over the final name (rename is atomic within
- * a folder), so a reader or a resumed job never sees half a file, whatever
- * killed the writer.
- */
-import { open, rename, rm } from 'node:fs/promises';
-import { tempFile } from './spec';
+/** Atomic files for batch jobs (tools/fs/write-atomic.ts), and removal of a file that may be gone. */
+import { rm } from 'node:fs/promises';
 
-/** Writes `text` to `path` atomically. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = tempFile(path);
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-}
+export { writeAtomic } from '../../../tools/fs/write-atomic';
 
 /** Removes a file if it is there. */
 export const removeIfThere = (path: string) => rm(path, { force: true });

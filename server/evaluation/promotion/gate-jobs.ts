@@ -7,7 +7,7 @@
  * labels for judgeChallenger.
  */
 import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -108,20 +108,32 @@ export async function scoreBothVersions(
   const options = (version: string) => BatchJobOptions.parse({ model, version, max_error_rate: 0, log: true });
   const first = await jobs.newFolder();
   const input = join(first.folder, 'gate.jsonl');
-  await writeInput(input, [sets.fresh, sets.heldout]);
-  const shown = `the champion/challenger gate's sets (fresh test set and held-out split) of ${model}`;
-  await jobs.create(options(versions.champion), { path: input, shown }, first.id);
-  const second = await jobs.newFolder();
-  await jobs.create(options(versions.challenger), { path: input, shown }, second.id);
-  await finished(jobs, first.id, signal);
-  await finished(jobs, second.id, signal);
-  const champion = await answersOf(jobs, first.id);
-  const challenger = await answersOf(jobs, second.id);
-  return {
-    fresh: paired(sets.fresh, champion, challenger),
-    heldout: paired(sets.heldout, champion, challenger),
-    jobs: { champion: first.id, challenger: second.id },
-  };
+  const created: string[] = [];
+  try {
+    await writeInput(input, [sets.fresh, sets.heldout]);
+    const shown = `the champion/challenger gate's sets (fresh test set and held-out split) of ${model}`;
+    await jobs.create(options(versions.champion), { path: input, shown }, first.id);
+    created.push(first.id);
+    const second = await jobs.newFolder();
+    await jobs.create(options(versions.challenger), { path: input, shown }, second.id);
+    created.push(second.id);
+    await finished(jobs, first.id, signal);
+    await finished(jobs, second.id, signal);
+    const champion = await answersOf(jobs, first.id);
+    const challenger = await answersOf(jobs, second.id);
+    return {
+      fresh: paired(sets.fresh, champion, challenger),
+      heldout: paired(sets.heldout, champion, challenger),
+      jobs: { champion: first.id, challenger: second.id },
+    };
+  } catch (error) {
+    // Nobody will judge their answers: the jobs stop rather than resume on the next start.
+    for (const id of created) await jobs.cancel(id).catch(() => undefined);
+    throw error;
+  } finally {
+    // The answers are in the jobs' outputs and the prediction log; the input (tens of MB) goes.
+    await rm(input, { force: true });
+  }
 }
 
 /** The keys file the export wrote beside a samples file (finetune.keys.json, fresh.keys.json). */

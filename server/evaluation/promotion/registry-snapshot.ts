@@ -1,18 +1,25 @@
 /**
  * What the registry folder held for one model before a retraining command
- * ran: the manifest's text and the model's version folders. After the
- * command it tells the versions it added; when the run fails it puts the
- * folder back as it was (the manifest, and no new version folders), so a
- * failed retraining leaves nothing behind for a server or an app to load.
+ * ran: the model's versions in the manifest and its version folders. After
+ * the command it tells the versions it added; when the run fails it takes
+ * them back out (their manifest entries and their folders), so a failed
+ * retraining leaves nothing behind for a server or an app to load. Other
+ * models' entries are left as they are now: another model's retraining may
+ * have added one meanwhile.
  */
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseManifest } from '../../../src/core/manifest';
+import { writeAtomic } from '../../../tools/fs/write-atomic';
 
 const MANIFEST = 'manifest.json';
 
 async function versionFolders(registry: string, model: string): Promise<string[]> {
   return readdir(join(registry, model)).catch(() => []);
+}
+
+interface RawManifest {
+  models: { name: string; version: string }[];
 }
 
 export class RegistrySnapshot {
@@ -41,15 +48,35 @@ export class RegistrySnapshot {
       .sort((a, b) => Number(a) - Number(b));
   }
 
-  /** Puts the manifest back (whole, by rename) and removes version folders the command made; returns what it undid. */
+  /**
+   * Removes the model's versions added since the snapshot from the manifest (written whole, by rename)
+   * and the version folders made since; a manifest that no longer parses is put back as it was. Returns
+   * what it undid.
+   */
   async restore(): Promise<string[]> {
     const undone: string[] = [];
     const path = join(this.registry, MANIFEST);
     const current = await readFile(path, 'utf8').catch(() => undefined);
-    if (current !== this.manifestText) {
-      await writeFile(`${path}.restore`, this.manifestText);
-      await rename(`${path}.restore`, path);
+    let raw: RawManifest | undefined;
+    try {
+      raw = current === undefined ? undefined : (JSON.parse(current) as RawManifest);
+      if (raw) parseManifest(raw);
+    } catch {
+      raw = undefined;
+    }
+    if (!raw) {
+      await writeAtomic(path, this.manifestText);
       undone.push(MANIFEST);
+    } else {
+      const kept = raw.models.filter((m) => m.name !== this.model || this.versions.has(m.version));
+      if (kept.length !== raw.models.length) {
+        const removed = raw.models.filter((m) => !kept.includes(m)).map((m) => `${MANIFEST}: ${m.name} version ${m.version}`);
+        const restored = { ...raw, models: kept };
+        // Nobody else changed it: the manifest as it was, byte for byte.
+        const same = JSON.stringify(restored) === JSON.stringify(JSON.parse(this.manifestText));
+        await writeAtomic(path, same ? this.manifestText : `${JSON.stringify(restored, null, 2)}\n`);
+        undone.push(...removed);
+      }
     }
     for (const folder of await versionFolders(this.registry, this.model)) {
       if (this.folders.has(folder)) continue;

@@ -4,28 +4,28 @@
  * RETRAIN_COMMAND, load the version it wrote as the challenger in shadow,
  * score champion and challenger on the fresh set and the held-out split with
  * batch jobs, judge with the champion/challenger gate, and promote or keep
- * the challenger in shadow. Every step is an audit entry with its evidence;
- * a run that fails before a version is loaded leaves the registry folder,
- * the registry and the deployment as they were.
+ * the challenger in shadow. Every step is an audit entry with its evidence,
+ * and every run ends with one (retrain_finished when no version was written,
+ * else promoted or rejected). A run that fails before its version is loaded
+ * takes the version back out of the registry folder; commands of different
+ * models take turns with the registry's manifest.
  */
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { HELDOUT_SAMPLES, MAX_RETRAIN_RUNS, type RetrainRun, type RetrainStep } from '../../../src/core/api/retrain';
+import { resolve } from 'node:path';
 import type { DeploymentRequest } from '../../../src/core/api/deployment';
 import { ServiceError } from '../../../src/core/api/errors';
-import { readSamples } from '../../../tools/onnx/samples-file';
+import { MAX_RETRAIN_RUNS, type RetrainRun, type RetrainStep } from '../../../src/core/api/retrain';
 import type { BatchJobs } from '../../batch/service/batch-jobs';
+import { Mutex } from '../../db/mutex';
 import type { Deployments } from '../../serving/deployment/deployments';
 import type { ModelRegistry } from '../../serving/registry';
-import type { Evaluation } from '../evaluation';
 import type { NewAuditEntry } from '../audit/audit-store';
 import { changeEntry, promotionEntries } from '../audit/deployment-entries';
+import type { Evaluation } from '../evaluation';
 import { exportFromStore } from '../retrain/command';
 import type { RetrainSettings } from '../retrain/settings';
-import { DEFAULT_GATE_SETTINGS, judgeChallenger, type GateDecision } from './challenger-gate';
-import { labelledSet, readKeys, scoreBothVersions } from './gate-jobs';
-import { RegistrySnapshot } from './registry-snapshot';
-import { runRetrainCommand } from './retrain-command';
+import { judgeOnGateSets } from './gate-run';
+import { AuditedFailure, trainNextVersion } from './train-step';
 
 export interface RetrainRunnerOptions {
   readonly registry: ModelRegistry;
@@ -38,9 +38,17 @@ export interface RetrainRunnerOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** A step that failed: the run stops there, with this message. */
+/** A step that failed: the run stops there. */
 class StepFailed extends Error {
   override readonly name = 'StepFailed';
+  constructor(
+    readonly step: RetrainStep,
+    readonly reason: string,
+    readonly audited: boolean,
+    options: ErrorOptions,
+  ) {
+    super(`${step}: ${reason}`, options);
+  }
 }
 
 const now = () => new Date().toISOString();
@@ -49,6 +57,8 @@ export class RetrainRunner {
   private readonly runs = new Map<string, RetrainRun[]>();
   private readonly active = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
+  /** Commands of different models write the same manifest: one at a time, with the checks around them. */
+  private readonly registryTurn = new Mutex();
 
   constructor(private readonly options: RetrainRunnerOptions) {}
 
@@ -63,9 +73,9 @@ export class RetrainRunner {
    */
   async start(model: string, trigger: string): Promise<RetrainRun> {
     const { registry, deployments, evaluation, settings } = this.options;
+    if (this.stopping.signal.aborted) throw new ServiceError('SHUTTING_DOWN', 'the server is shutting down; start the retraining on the next one');
     registry.resolve(model);
     if (this.active.has(model)) throw new ServiceError('RETRAIN_RUNNING', `a retraining of ${model} is already running; one runs at a time per model`);
-    if (this.stopping.signal.aborted) throw new ServiceError('SHUTTING_DOWN', 'the server is shutting down; start the retraining on the next one');
     let release!: () => void;
     this.active.set(model, new Promise<void>((done) => (release = done)));
     try {
@@ -106,7 +116,7 @@ export class RetrainRunner {
     while (this.active.size > 0) await Promise.allSettled([...this.active.values()]);
   }
 
-  /** Stops the commands running (their runs fail) and waits for the runs to end. */
+  /** Stops the runs (a command is killed, the gate's jobs cancelled; each run fails, audited) and waits for them to end. */
   async close(): Promise<void> {
     this.stopping.abort();
     await this.idle();
@@ -119,136 +129,107 @@ export class RetrainRunner {
   /** Changes the model's deployment with its deployment_changed entry in the same transaction. */
   private async changeDeployment(run: RetrainRun, request: DeploymentRequest, why: string): Promise<void> {
     const { deployments, evaluation } = this.options;
-    const alongside = changeEntry(evaluation.audit, 'deployment_changed', run.model, (previous, current) => ({
-      previous,
-      current,
-      by: 'retrain',
-      retrain_id: run.id,
-      why,
-    }));
-    await deployments.change(run.model, request, { alongside });
+    const details = (previous: unknown, current: unknown) => ({ previous, current, by: 'retrain', retrain_id: run.id, why });
+    await deployments.change(run.model, request, { alongside: changeEntry(evaluation.audit, 'deployment_changed', run.model, details) });
   }
 
-  /** Times a step and records it on the run; a failure is recorded and rethrown as StepFailed. */
+  /** Times a step and records it on the run; none starts once the server is stopping. */
   private async step<T>(run: RetrainRun, step: RetrainStep, work: () => Promise<{ value: T; message: string }>): Promise<T> {
     const started = Date.now();
     const seconds = () => (Date.now() - started) / 1000;
     try {
+      if (this.stopping.signal.aborted) throw new Error('the server is stopping');
       const { value, message } = await work();
       run.steps.push({ step, ok: true, seconds: seconds(), message });
       return value;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      run.steps.push({ step, ok: false, seconds: seconds(), message });
-      throw new StepFailed(`${step}: ${message}`, { cause: error });
+      const reason = this.stopping.signal.aborted ? `the server stopped the run (${(error as Error).message})` : (error as Error).message;
+      run.steps.push({ step, ok: false, seconds: seconds(), message: reason });
+      throw new StepFailed(step, reason, error instanceof AuditedFailure, { cause: error });
     }
   }
 
   private async execute(run: RetrainRun): Promise<void> {
     const { model } = run;
     try {
-      const state = await this.judgeAndDecide(run);
+      const state = await this.steps(run);
       Object.assign(run, { state, finished: now() });
       this.options.log.info({ model, run: run.id, state, version: run.version }, `retraining of ${model}: ${state}`);
     } catch (error) {
       Object.assign(run, { state: 'failed', finished: now(), message: (error as Error).message });
       this.options.log.error({ err: error, model, run: run.id }, `retraining of ${model} failed`);
+      // Every run ends in the audit log: no version yet, the retraining did not finish; else its version is not promoted.
+      if (!(error instanceof StepFailed && error.audited)) {
+        const step = error instanceof StepFailed ? error.step : undefined;
+        const reason = error instanceof StepFailed ? error.reason : (error as Error).message;
+        const entry: NewAuditEntry =
+          run.version === null
+            ? { kind: 'retrain_finished', model, version: null, details: { retrain_id: run.id, ok: false, step, error: reason } }
+            : { kind: 'rejected', model, version: run.version, details: { retrain_id: run.id, step, reasons: [`${step ?? 'run'} failed: ${reason}`] } };
+        await this.audit(entry).catch((auditError: unknown) =>
+          this.options.log.error({ err: auditError, model, run: run.id }, 'retraining: its last audit entry could not be written'),
+        );
+      }
     }
   }
 
   /** The steps; resolves with the run's final state. */
-  private async judgeAndDecide(run: RetrainRun): Promise<'promoted' | 'rejected'> {
+  private async steps(run: RetrainRun): Promise<'promoted' | 'rejected'> {
     const { registry, deployments, evaluation, jobs, settings } = this.options;
-    const { model, champion: startedFrom } = run;
+    const { model } = run;
     const work = resolve(settings.dir, `${model}-${run.id}`);
-    const registryDir = registry.directory;
 
     const split = await this.step(run, 'export', async () => {
       await mkdir(work, { recursive: true });
       const value = await exportFromStore(evaluation.db, {
-        registry: registryDir,
+        registry: registry.directory,
         model,
         freshShare: settings.freshShare,
         minLabels: settings.minLabels,
         work,
-      }).catch(async (error: unknown) => {
-        await this.audit({
-          kind: 'retrain_finished',
-          model,
-          version: null,
-          details: { retrain_id: run.id, ok: false, step: 'export', error: (error as Error).message },
-        });
-        throw error;
       });
       return { value, message: `${value.finetune.count} labelled inputs to fine-tune on, ${value.fresh.count} kept aside as the fresh test set, in ${work}` };
     });
 
-    const version = await this.step(run, 'train', async () => {
-      const snapshot = await RegistrySnapshot.take(registryDir, model);
-      const outcome = await runRetrainCommand(
-        settings.command,
-        {
-          model,
-          fromVersion: startedFrom,
-          auditId: run.id,
+    // The registry's turn covers the command and the load: a version that cannot be loaded is taken back out.
+    const version = await this.registryTurn.run(async () => {
+      const trained = await this.step(run, 'train', async () => {
+        // The champion it starts from, and the one it is judged against (an operator may change it later).
+        run.champion = deployments.get(model).champion;
+        const outcome = await trainNextVersion({
+          run,
+          split,
           work,
-          registry: registryDir,
-          timeoutMs: settings.timeoutSeconds * 1000,
+          registry: registry.directory,
+          settings,
+          env: this.options.env,
           signal: this.stopping.signal,
-        },
-        this.options.env,
-      );
-      const added = outcome.code === 0 && !outcome.timedOut ? await snapshot.added().catch(() => null) : null;
-      const ok = added !== null && added.length === 1;
-      const why = outcome.timedOut
-        ? `the command ran past RETRAIN_TIMEOUT_S (${settings.timeoutSeconds} s) and was stopped`
-        : outcome.code !== 0
-          ? `the command exited with ${outcome.code ?? outcome.signal}`
-          : added === null
-            ? 'the command left a manifest that does not parse'
-            : `the command exited 0 but added ${added.length === 0 ? 'no version' : `${added.length} versions (${added.join(', ')})`} of ${model} to the manifest; one was expected`;
-      const restored = ok ? [] : await snapshot.restore();
-      const details = {
-        retrain_id: run.id,
-        ok,
-        ...(ok ? {} : { error: why, restored }),
-        exit_code: outcome.code,
-        signal: outcome.signal,
-        seconds: outcome.seconds,
-        log_file: outcome.logFile,
-        output_tail: outcome.tail,
-        fresh: { count: split.fresh.count, from: split.fresh.from },
-        finetune: { count: split.finetune.count, until: split.finetune.until },
-      };
-      const written = ok ? (added[0] as string) : null;
-      await this.audit({ kind: 'retrain_finished', model, version: written, details });
-      if (!written) throw new Error(`${why}; the registry folder is as it was${restored.length > 0 ? ` (undone: ${restored.join(', ')})` : ''}`);
-      run.version = written;
-      return { value: written, message: `version ${written} written in ${outcome.seconds.toFixed(1)} s (log: ${outcome.logFile})` };
+          audit: (e) => this.audit(e),
+        });
+        run.version = outcome.version;
+        return { value: outcome, message: outcome.message };
+      });
+      await this.step(run, 'load', async () => {
+        try {
+          // A model without a deployment set follows its newest version, which the new one is: pinned to its
+          // champion first (even if an operator's load made the new version the default while the command ran).
+          if (deployments.get(model).since === null)
+            await this.changeDeployment(run, { champion: run.champion, mode: 'none' }, 'pinned before its challenger is loaded');
+          const { loaded } = await registry.load(model);
+          if (!loaded.includes(trained.version)) throw new Error(`version ${trained.version} was not loaded (loaded: ${loaded.join(', ') || 'none'})`);
+        } catch (error) {
+          const restored = await trained.snapshot.restore();
+          const reasons = [`version ${trained.version} could not be loaded: ${(error as Error).message}`];
+          await this.audit({ kind: 'rejected', model, version: trained.version, details: { retrain_id: run.id, step: 'load', reasons, restored } });
+          throw new AuditedFailure(`${reasons[0]}; taken back out of the registry folder (${restored.join(', ')})`, { cause: error });
+        }
+        return { value: undefined, message: `version ${trained.version} loaded` };
+      });
+      return trained.version;
     });
 
-    // Judged against the champion of now (an operator may have changed it while the command ran). A model
-    // without a deployment set follows its newest version, which the load would make the new one: pinned first.
     const champion = deployments.get(model).champion;
     run.champion = champion;
-    const pinned = deployments.get(model).since === null;
-    if (pinned) await this.changeDeployment(run, { champion, mode: 'none' }, 'pinned before its challenger is loaded');
-    await this.step(run, 'load', async () => {
-      try {
-        const { loaded } = await registry.load(model);
-        if (!loaded.includes(version)) throw new Error(`version ${version} was not loaded (loaded: ${loaded.join(', ') || 'none'})`);
-      } catch (error) {
-        await this.audit({
-          kind: 'rejected',
-          model,
-          version,
-          details: { retrain_id: run.id, reasons: [`version ${version} could not be loaded: ${(error as Error).message}`] },
-        });
-        throw error;
-      }
-      return { value: undefined, message: `version ${version} loaded` };
-    });
-
     await this.step(run, 'shadow', async () => {
       await this.changeDeployment(
         run,
@@ -259,32 +240,21 @@ export class RetrainRunner {
     });
 
     const judged = await this.step(run, 'gate', async () => {
-      const labels = registry.resolve(model, version).entry.labels;
-      const fresh = labelledSet(await readKeys(join(work, 'fresh.keys.json')), await readSamples(join(work, 'fresh.samples.json')), labels);
-      const heldoutSamples = await readSamples(join(work, HELDOUT_SAMPLES)).catch((error: unknown) => {
-        throw new Error(`the command left no readable ${HELDOUT_SAMPLES} (the original held-out split) in ${work}: ${(error as Error).message}`);
+      const { decision, jobs: jobIds } = await judgeOnGateSets({
+        jobs,
+        registry,
+        model,
+        versions: { champion, challenger: version },
+        work,
+        runId: run.id,
+        margin: settings.margin,
+        signal: this.stopping.signal,
       });
-      const heldoutKeys = Array.from({ length: heldoutSamples.shape[0] ?? 0 }, (_, i) => `gate-${run.id}-heldout-${i}`);
-      const heldout = labelledSet(heldoutKeys, heldoutSamples, labels);
-      let decision: GateDecision;
-      let evidence;
-      try {
-        evidence = await scoreBothVersions(jobs, model, { champion, challenger: version }, { fresh, heldout }, this.stopping.signal);
-        decision = judgeChallenger(evidence.fresh, evidence.heldout, { ...DEFAULT_GATE_SETTINGS, margin: settings.margin });
-      } catch (error) {
-        await this.audit({
-          kind: 'rejected',
-          model,
-          version,
-          details: { retrain_id: run.id, reasons: [`the gate could not judge: ${(error as Error).message}`] },
-        });
-        throw error;
-      }
       const entry = await this.audit({
         kind: 'evaluation',
         model,
         version,
-        details: { retrain_id: run.id, champion, challenger: version, ...decision, jobs: evidence.jobs },
+        details: { retrain_id: run.id, champion, challenger: version, ...decision, jobs: jobIds },
       });
       run.decision = { ...decision, reasons: [...decision.reasons] };
       return { value: { decision, evaluationId: entry.id }, message: decision.reasons.join('; ') };
@@ -297,7 +267,13 @@ export class RetrainRunner {
         await this.audit({ kind: 'rejected', model, version, details: { ...why, kept: 'challenger in shadow' } });
         return { value: 'rejected' as const, message: `version ${version} stays the challenger, in shadow; version ${champion} stays the champion` };
       }
-      const alongside = promotionEntries(evaluation.audit, (previous, current) => ({ ...why, by: 'gate', previous, current }));
+      // Judged against this champion and this challenger: an operator's change meanwhile is not overridden.
+      const current = deployments.get(model);
+      if (current.champion !== champion || current.challenger !== version)
+        throw new Error(
+          `the deployment changed while the gate judged (champion ${current.champion}, challenger ${current.challenger ?? 'none'}): not promoted`,
+        );
+      const alongside = promotionEntries(evaluation.audit, (previous, now) => ({ ...why, by: 'gate', previous, current: now }));
       await deployments.promote([{ model, version }], { alongside });
       return { value: 'promoted' as const, message: `version ${version} is the champion; version ${champion} stays loaded for a rollback` };
     });

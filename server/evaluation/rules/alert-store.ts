@@ -59,8 +59,9 @@ const toRecord = (row: AlertRow): AlertRecord => ({
  * than `cooldownS` before or after its time (a replay may go back in time);
  * returns the record, or undefined when the cooldown held it back. A rule
  * whose action is retrain acts on the model, not on one version: its
- * cooldown holds for every version, so the version a retraining wrote does
- * not start the next one at once.
+ * cooldown holds for every version of the same source, so the version a
+ * retraining wrote does not start the next one at once, while a firing on a
+ * batch job's window (which never retrains) holds back no live one.
  */
 export function recordFiring(db: Database, firing: NewFiring, cooldownS: number): Promise<AlertRecord | undefined> {
   return db.transaction(async (tx) => {
@@ -69,10 +70,12 @@ export function recordFiring(db: Database, firing: NewFiring, cooldownS: number)
     if (cooldownS > 0) {
       const recent = await tx.query(
         `SELECT 1 FROM alerts
-         WHERE rule = $1 AND model = $2 AND ($3::text IS NULL OR version = $3)
+         WHERE rule = $1 AND model = $2 AND ($3::text IS NULL OR version = $3) AND ($6::text IS NULL OR evidence->>'source' = $6)
            AND time > $4::timestamptz - make_interval(secs => $5) AND time < $4::timestamptz + make_interval(secs => $5)
          LIMIT 1`,
-        [firing.rule, firing.model, firing.action === 'retrain' ? null : firing.version, time, cooldownS],
+        firing.action === 'retrain'
+          ? [firing.rule, firing.model, null, time, cooldownS, String(firing.evidence['source'])]
+          : [firing.rule, firing.model, firing.version, time, cooldownS, null],
       );
       if (recent.length > 0) return undefined;
     }

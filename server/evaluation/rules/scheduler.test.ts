@@ -207,8 +207,8 @@ eachBackend('alert webhook', (suite) => {
     await scheduler.stop();
   });
 
-  it("a retrain rule's cooldown holds for every version of the model; a notify rule's for one version", async () => {
-    const firing = (rule: string, version: string, action: 'notify' | 'retrain', minutes: number) => ({
+  it("a retrain rule's cooldown holds for every version of the model and source; a notify rule's for one version", async () => {
+    const firing = (rule: string, version: string, action: 'notify' | 'retrain', minutes: number, source = 'cloud') => ({
       time: new Date(after(46).getTime() + minutes * 60_000),
       rule,
       model: 'digits-full',
@@ -216,9 +216,11 @@ eachBackend('alert webhook', (suite) => {
       window: { start: new Date(hour(46)).toISOString(), end: new Date(hour(47)).toISOString() },
       value: 0.7,
       threshold: 0.9,
-      evidence: {},
+      evidence: { source },
       action,
     });
+    // A batch window's firing (it never retrains) holds back no live one.
+    expect(await recordFiring(suite().db, firing('retrain-cooldown', '1', 'retrain', -5, 'batch'), 3600)).toBeDefined();
     expect(await recordFiring(suite().db, firing('retrain-cooldown', '1', 'retrain', 0), 3600)).toBeDefined();
     expect(await recordFiring(suite().db, firing('retrain-cooldown', '2', 'retrain', 10), 3600)).toBeUndefined();
     expect(await recordFiring(suite().db, firing('retrain-cooldown', '2', 'retrain', 61), 3600)).toBeDefined();
