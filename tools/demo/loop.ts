@@ -26,8 +26,9 @@ import { Tally, Timeline } from './timeline';
 
 const MODEL = 'digits-full';
 const SEED = 20261205;
-/** Seconds of clean digits before the drift begins. */
+/** Seconds of clean digits at least before the drift begins, at the start of a minute. */
 const CLEAN_SECONDS = 15;
+const MINUTE_MS = 60_000;
 /** Ground truth arrives this long after the prediction. */
 const LABEL_DELAY_MS = 10_000;
 /** New drifted digits judged by both versions once the loop has closed. */
@@ -96,10 +97,15 @@ const pendingLabels: { due: number; digit: StreamDigit }[] = [];
 let run: RetrainRun | undefined;
 let alerted = false;
 const started = Date.now();
+/**
+ * The drift begins with a minute, so its first window (the rule's 1-minute windows) is drifted whole and the
+ * labelled drawings a retraining finds are much the same from run to run.
+ */
+const driftAt = Math.ceil((started + CLEAN_SECONDS * 1000) / MINUTE_MS) * MINUTE_MS;
 
 /** One second of the stream: predictions answered by whichever version serves, labels due sent. */
 async function streamTick(): Promise<void> {
-  const drifted = Date.now() - started > CLEAN_SECONDS * 1000;
+  const drifted = Date.now() >= driftAt;
   const digits = source.take(rate, drifted ? 'drifted' : 'clean', drifted);
   const answers = await predict(digits);
   answers.forEach((answer, i) => tally.add(drifted ? 'drifted' : 'clean', answer.version, answer.label === digits[i]?.label));
@@ -144,14 +150,14 @@ async function printAudit(): Promise<void> {
 
 try {
   timeline.event(
-    `streaming ${rate} digits a second through POST /v1/models/${MODEL}:predict: clean for ${CLEAN_SECONDS} s, then drifted; labels ${LABEL_DELAY_MS / 1000} s late`,
+    `streaming ${rate} digits a second through POST /v1/models/${MODEL}:predict: clean until ${new Date(driftAt).toISOString().slice(11, 19)}, then drifted; labels ${LABEL_DELAY_MS / 1000} s late`,
   );
   let drifting = false;
   while (!run || run.state === 'running') {
     if (Date.now() - started > DEADLINE_MS) throw new Error(`the loop did not close within ${DEADLINE_MS / 60_000} minutes`);
     const tick = Date.now();
     await streamTick();
-    if (!drifting && tick - started > CLEAN_SECONDS * 1000) {
+    if (!drifting && tick >= driftAt) {
       drifting = true;
       timeline.event('the drift begins: thick strokes, turned 20–40°, leaning');
     }

@@ -7,8 +7,10 @@ with batch norm already folded, as exported. Each epoch holds every feedback
 sample (repeated so feedback is about FEEDBACK_SHARE of the epoch, at most
 MAX_REPEAT times), a fresh random draw of ORIGINAL training digits (clean or
 augmented, as train.py draws them) and training negatives labelled "not a
-digit" at train.py's share. Deterministic: fixed seed, deterministic kernels,
-two threads. Writes the fp32 ONNX model and a JSON report.
+digit" at train.py's share. The exported weights mix the start's back in as
+far as the validation digits need (START_SHARES), against forgetting.
+Deterministic: fixed seed, deterministic kernels, two threads. Writes the
+fp32 ONNX model and a JSON report.
 
 Usage: /usr/bin/python3 training/retrain/finetune.py --model small|full --start <model.onnx>
        --data <data-dir> --feedback <finetune.samples.json> --out <model.onnx> --report <report.json>
@@ -32,6 +34,11 @@ from train import NEGATIVE_SHARE, SEED, THREADS, accuracy, export, read_samples 
 
 FEEDBACK_SHARE = 0.25
 MAX_REPEAT = 8
+# Against forgetting (WiSE-FT, Wortsman et al. 2022): the exported weights are the start's and the fine-tuned
+# ones mixed, with the least of the start's (the first share here) that keeps the validation digits within
+# MAX_VALIDATION_LOSS of the start. Validation chooses; the held-out split stays for the gate.
+START_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
+MAX_VALIDATION_LOSS = 0.002
 # Learning rates below the original training's peaks (3e-3, 6e-3): the start is already trained.
 SPECS = {"full": (FullNet, 5e-4, 1.0), "small": (SmallNet, 1e-3, 0.5)}
 BATCH = 128
@@ -119,6 +126,7 @@ def main():
     repeat = max(1, min(MAX_REPEAT, round(FEEDBACK_SHARE * original / (1 - FEEDBACK_SHARE) / max(1, len(fb_labels)))))
 
     model = load_start(args.model, args.start)
+    start_weights = {k: v.clone() for k, v in model.state_dict().items()}
     before = accuracy(model, *validation)
     print(f"{args.model}: start {args.start}, validation digits {before * 100:.2f}%", flush=True)
     _, lr, reject_weight = SPECS[args.model]
@@ -149,7 +157,16 @@ def main():
             f"{accuracy(model, *validation) * 100:.2f}% ({time.time() - started:.0f}s)",
             flush=True,
         )
-    after = accuracy(model, *validation)
+    tuned_weights = {k: v.clone() for k, v in model.state_dict().items()}
+    mixes = []
+    for share in START_SHARES:
+        model.load_state_dict({k: share * start_weights[k] + (1 - share) * tuned_weights[k] for k in tuned_weights})
+        mixes.append({"start_share": share, "validation_accuracy": accuracy(model, *validation)})
+        if mixes[-1]["validation_accuracy"] >= before - MAX_VALIDATION_LOSS:
+            break
+    chosen = mixes[-1]
+    print(f"{args.model}: start weights mixed in at {chosen['start_share']:.2f}, validation digits {chosen['validation_accuracy'] * 100:.2f}%", flush=True)
+    after = chosen["validation_accuracy"]
     export(model, args.out)
     report = {
         "parameters": count_parameters(model),
@@ -164,6 +181,8 @@ def main():
         "samples_per_epoch": per_epoch,
         "validation_accuracy_before": before,
         "validation_accuracy": after,
+        "start_share": chosen["start_share"],
+        "mixes": mixes,
         "seconds": round(time.time() - started, 1),
     }
     json.dump(report, open(args.report, "w"), indent=2)
