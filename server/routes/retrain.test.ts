@@ -7,9 +7,8 @@
  * each with every audit entry; the gate scores exactly the fresh keys; a
  * failing command leaves the registry folder, the versions served and the
  * deployment as they were, and is audited, and so does a version that
- * cannot be loaded; one run at a time per model; a
- * rule whose action is retrain starts one; a rollback returns to the
- * champion the promotion replaced.
+ * cannot be loaded; one run at a time per model, on every server sharing
+ * the store; a rollback returns to the champion the promotion replaced.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { readyServer, registryCopy } from '../../test/server/test-server';
 import { runRows } from '../../tools/onnx/evaluate';
 import { loadPart } from '../../training/data/datasets';
 import type { Server } from '../app';
+import { RetrainLeases } from '../evaluation/promotion/retrain-lease';
 import { fillStore } from '../evaluation/retrain/testing/feedback-store';
 
 const TOKEN = 'retrain-admin-token-0123456';
@@ -163,6 +163,15 @@ describe('POST /v1/models/{m}/retrain', () => {
     expect(ErrorBody.parse(second.json())).toMatchObject({ code: 'RETRAIN_RUNNING', error: expect.stringMatching(/digits-full/) as unknown });
     await server.context.retrains?.idle();
     expect((await runs('digits-full')).runs[0]?.state).toBe('failed');
+
+    // A run held by another server sharing the store: its lease refuses this one too.
+    const evaluation = server.context.evaluation;
+    if (!evaluation) throw new Error('evaluation is off');
+    const elsewhere = await new RetrainLeases(evaluation.db).acquire('digits-full');
+    const refused = await retrain('digits-full');
+    expect(refused.statusCode).toBe(409);
+    expect(ErrorBody.parse(refused.json()).error).toMatch(/another server sharing the store/);
+    await elsewhere?.release();
   }, 60_000);
 
   it('keeps a worse challenger in shadow, with the gate figures in the audit log', async () => {

@@ -8,7 +8,8 @@
  * and every run ends with one (retrain_finished when no version was written,
  * else promoted or rejected). A run that fails before its version is loaded
  * takes the version back out of the registry folder; commands of different
- * models take turns with the registry's manifest.
+ * models take turns with the registry's manifest, and a lease in the store
+ * keeps servers sharing it to one run per model.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -25,6 +26,7 @@ import type { Evaluation } from '../evaluation';
 import { exportFromStore } from '../retrain/command';
 import type { RetrainSettings } from '../retrain/settings';
 import { judgeOnGateSets } from './gate-run';
+import { RetrainLeases, type Lease } from './retrain-lease';
 import { AuditedFailure, trainNextVersion } from './train-step';
 
 export interface RetrainRunnerOptions {
@@ -36,6 +38,8 @@ export interface RetrainRunnerOptions {
   readonly log: { info(details: object, message: string): void; error(details: object, message: string): void };
   /** The command's environment (RETRAIN_ENV and MODEL_REPOSITORY are added); default: this process's. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Default: leases in the evaluation store. */
+  readonly leases?: RetrainLeases;
 }
 
 /** A step that failed: the run stops there. */
@@ -59,8 +63,14 @@ export class RetrainRunner {
   private readonly stopping = new AbortController();
   /** Commands of different models write the same manifest: one at a time, with the checks around them. */
   private readonly registryTurn = new Mutex();
+  /** One run per model on every server sharing the store. */
+  private readonly leases: RetrainLeases;
 
-  constructor(private readonly options: RetrainRunnerOptions) {}
+  constructor(private readonly options: RetrainRunnerOptions) {
+    this.leases =
+      options.leases ??
+      new RetrainLeases(options.evaluation.db, undefined, (error) => options.log.error({ err: error }, 'retraining: its lease could not be renewed'));
+  }
 
   /** The runs of `model` this server made, newest first. */
   list(model: string): RetrainRun[] {
@@ -78,7 +88,14 @@ export class RetrainRunner {
     if (this.active.has(model)) throw new ServiceError('RETRAIN_RUNNING', `a retraining of ${model} is already running; one runs at a time per model`);
     let release!: () => void;
     this.active.set(model, new Promise<void>((done) => (release = done)));
+    let lease: Lease | undefined;
     try {
+      lease = await this.leases.acquire(model);
+      if (!lease)
+        throw new ServiceError(
+          'RETRAIN_RUNNING',
+          `a retraining of ${model} is already running on another server sharing the store; one runs at a time per model`,
+        );
       const champion = deployments.get(model).champion;
       const entry = await evaluation.audit.record({
         kind: 'retrain_started',
@@ -98,13 +115,18 @@ export class RetrainRunner {
         steps: [],
       };
       this.runs.set(model, [run, ...this.list(model)].slice(0, MAX_RETRAIN_RUNS));
-      const work = this.execute(run).finally(() => {
+      const held = lease;
+      const work = this.execute(run).finally(async () => {
+        await held
+          .release()
+          .catch((error: unknown) => this.options.log.error({ err: error, model }, 'retraining: its lease could not be given back; it runs out by itself'));
         this.active.delete(model);
         release();
       });
       this.active.set(model, work);
       return structuredClone(run);
     } catch (error) {
+      await lease?.release().catch(() => undefined);
       this.active.delete(model);
       release();
       throw error;
