@@ -1,30 +1,13 @@
 /**
  * A throwaway PostgreSQL cluster for the store tests: initdb in a fresh
  * temporary directory, a server on a free port of 127.0.0.1, removed on
- * stop(). PostgreSQL refuses to run as root, so as root its binaries run as
- * the `postgres` user (which Debian's package creates).
+ * stop(). The binaries and the run-as-postgres rule are tools/cluster's.
  */
-import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { freePort } from '../server/spawn-server';
-
-const run = promisify(execFile);
-
-const ROOT = '/usr/lib/postgresql';
-
-/** The bin directory of the newest PostgreSQL installed: /usr/lib/postgresql/<major>/bin (fs.glob needs Node 22). */
-export function postgresBin(): string {
-  const majors = existsSync(ROOT) ? readdirSync(ROOT) : [];
-  const found = majors
-    .map((major) => join(ROOT, major, 'bin'))
-    .filter((bin) => existsSync(join(bin, 'initdb')))
-    .sort((a, b) => Number(b.split('/')[4]) - Number(a.split('/')[4]))[0];
-  if (!found) throw new Error(`PostgreSQL not found (no ${ROOT}/*/bin/initdb): run scripts/ensure-postgres.sh`);
-  return found;
-}
+import { initPostgres, startPostgres as startServer, stopPostgres } from '../../tools/cluster/postgres';
+import { freePort } from '../../tools/net/free-port';
 
 export interface PostgresCluster {
   /** postgresql://postgres@127.0.0.1:<port>/postgres, the superuser without password. */
@@ -33,25 +16,19 @@ export interface PostgresCluster {
 }
 
 export async function startPostgres(): Promise<PostgresCluster> {
-  const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'store-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  const pgRun = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args));
-  if (asRoot) {
-    const { stdout } = await run('id', ['-u', 'postgres']);
-    const { stdout: gid } = await run('id', ['-g', 'postgres']);
-    chownSync(dir, Number(stdout), Number(gid));
-  }
-  // C collation and UTF-8, as PGlite has them, so text sorts the same on both backends.
-  await pgRun('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  let port: number;
+  await initPostgres(dir);
   for (let attempt = 0; ; attempt++) {
-    port = await freePort();
-    // fsync off: a test cluster need not survive a power loss, and the tests' cores are shared.
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
     try {
-      await pgRun('pg_ctl', ['-D', dir, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
-      break;
+      // fsync off: a test cluster need not survive a power loss, and the tests' cores are shared.
+      const url = await startServer(dir, { port: await freePort(), fsync: false });
+      return {
+        url,
+        async stop() {
+          await stopPostgres(dir);
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
     } catch (error) {
       // The port may have been taken between freePort and the start: try another.
       if (attempt === 2) {
@@ -60,11 +37,4 @@ export async function startPostgres(): Promise<PostgresCluster> {
       }
     }
   }
-  return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await pgRun('pg_ctl', ['-D', dir, 'stop', '-m', 'fast']).catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }

@@ -3,18 +3,10 @@
  * draining on SIGTERM, or serving a deployment of their own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from '../../tools/net/free-port';
 import { staticDir } from './folders';
 
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
+export { freePort };
 
 /**
  * Starts `server/main.ts` in its own process with these settings and waits
@@ -24,7 +16,8 @@ export async function spawnServer(env: Record<string, string>, options: { logs?:
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     // Evaluation off unless asked for: its default store (./data) admits one process at a time.
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir(), LOG_LEVEL: 'warn', EVALUATION: 'off', ...env },
+    // No drain on SIGTERM unless asked for: no balancer watches a test's server.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STATIC_DIR: staticDir(), LOG_LEVEL: 'warn', EVALUATION: 'off', DRAIN_MS: '0', ...env },
     stdio: ['ignore', options.logs ? 'pipe' : 'ignore', 'inherit'],
   });
   const logs = options.logs;
