@@ -18,6 +18,7 @@ import { registerResponseHeaders } from './http/response-headers';
 import { registerSchemaCompilers } from './http/schemas';
 import { registerLoadShedding } from './http/shed';
 import { registerStaticApp } from './http/static-app';
+import { closeSharedRedis, openSharedRedis, SHARED_REDIS } from './http/shared-redis';
 import { ServerMetrics } from './metrics/metrics';
 import { ChunkLog } from './batch/log/chunk-log';
 import { BatchJobs } from './batch/service/batch-jobs';
@@ -35,6 +36,7 @@ import { modelPackRoutes } from './routes/model-pack';
 import { oipRoutes } from './routes/oip';
 import { predictRoutes } from './routes/predict';
 import { Deployments } from './serving/deployment/deployments';
+import { refreshDeployments } from './serving/deployment/refresher';
 import { ShadowRunner } from './serving/deployment/shadow';
 import { memoryDeploymentStore, sqlDeploymentStore } from './serving/deployment/store';
 import { deploymentRoutes } from './routes/deployments';
@@ -58,6 +60,8 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
     // One line per request drowns the rest at scale; LOG_REQUESTS turns it on.
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     genReqId: requestIdOf,
+    // Behind a balancer (TRUST_PROXY), request.ip is the client its X-Forwarded-For names: rate limits key on it.
+    trustProxy: typeof config.trustProxy === 'boolean' ? config.trustProxy : [...config.trustProxy],
     bodyLimit: config.bodyLimitBytes,
     frameworkErrors,
     clientErrorHandler,
@@ -101,6 +105,10 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   // Reads and checks MONITORING_RULES now: a bad rules file stops the start, naming the field.
   const alerts = evaluation ? await AlertScheduler.open(evaluation, app.log, metrics.evaluation.alerts(), { retrain: retrainOnAlert }) : undefined;
 
+  // One Redis client per server when replicas share one (REDIS_URL): the rate limits count there; never loaded otherwise.
+  const redis = config.redisUrl === undefined ? null : await openSharedRedis(config.redisUrl, app.log);
+  app.decorate(SHARED_REDIS, redis);
+
   // The APIs speak JSON only: other bodies get 415, not a string to trip over.
   app.removeContentTypeParser('text/plain');
   registerSchemaCompilers(app);
@@ -143,13 +151,10 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
     return payload;
   });
   // Fastify waits for requests in flight before onClose; then the batchers drain.
-  // A replica sharing the store sees another's deployment change within DEPLOYMENT_REFRESH_MS.
-  const refresh = evaluation
-    ? setInterval(() => {
-        deployments.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'deployments: the store could not be read; keeping the last ones'));
-      }, DEPLOYMENT_REFRESH_MS).unref()
-    : undefined;
-  app.addHook('preClose', async () => clearInterval(refresh));
+  // A replica sharing the store sees another's deployment change within DEPLOYMENT_REFRESH_MS, and loads
+  // the versions it names from the shared registry folder; a refresh in flight ends before the models close.
+  const refresher = evaluation ? refreshDeployments(deployments, app.log, DEPLOYMENT_REFRESH_MS) : undefined;
+  app.addHook('preClose', async () => refresher?.stop());
   // A retraining in progress stops (its command is killed, the run fails) before the models, jobs and store it uses close.
   app.addHook('onClose', async () => retrains?.close());
   // Shadow runs end (answered, or failed by their deadline) before the models close.
@@ -159,6 +164,7 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   app.addHook('onClose', async () => batchJobs.close());
   // After the models: answers still in flight are logged, then the log is written and the store closed.
   app.addHook('onClose', async () => evaluation?.close());
+  app.addHook('onClose', async () => (redis ? closeSharedRedis(redis) : undefined));
   return { app, context };
 }
 

@@ -2,6 +2,7 @@
  * Every server setting, read from the environment and checked at start.
  * A bad value stops the server with a message naming the variable.
  */
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
@@ -13,6 +14,42 @@ import { DEFAULT_FRESH_SHARE, DEFAULT_MIN_LABELS, DEFAULT_RETRAIN_COMMAND, type 
 import { BatchingSchema, positiveInt, type ServingSettings } from './serving/settings';
 
 const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => ['on', 'true', '1'].includes(v));
+
+/** A proxy address Fastify's trustProxy (proxy-addr) takes: an IP, a CIDR, or one of its named ranges. */
+const proxyAddress = (text: string) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(text)) return true;
+  const [ip = '', bits, ...rest] = text.split('/');
+  const version = isIP(ip);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (version === 4 ? 32 : 128);
+};
+
+/** off (default), on (any X-Forwarded-For is believed), or the proxies' addresses and CIDRs, comma-separated. */
+const TrustProxy = z.string().transform((text, ctx): boolean | string[] => {
+  const lower = text.trim().toLowerCase();
+  if (['on', 'true', '1'].includes(lower)) return true;
+  if (['off', 'false', '0'].includes(lower)) return false;
+  const list = text
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const bad = list.filter((a) => !proxyAddress(a));
+  if (list.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be on, off, or a comma-separated list of proxy addresses or CIDRs such as 10.0.0.5,10.1.0.0/16${bad.length > 0 ? ` (not an address: ${bad.join(', ')})` : ''}`,
+    });
+    return z.NEVER;
+  }
+  return list;
+});
+
+const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+  .optional();
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -95,10 +132,11 @@ const ConfigSchema = z.object({
   BATCH_DIR: z.string().min(1).default('batch'),
   // Background threads (lowest priority): they take the cores online requests leave idle.
   BATCH_WORKERS: positiveInt.max(256).default(availableParallelism()),
-  BATCH_QUEUE_URL: z
-    .string()
-    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
-    .optional(),
+  BATCH_QUEUE_URL: redisUrl,
+  // Redis shared by replicas: per-client rate limits are counted there (in memory without it).
+  REDIS_URL: redisUrl,
+  // Behind a balancer: whose X-Forwarded-For to believe, so the client's address is the one before the proxy.
+  TRUST_PROXY: TrustProxy.default(false),
   BATCH_UPLOAD_LIMIT_BYTES: positiveInt.default(4 * 1024 ** 3),
   // Retraining through the server: the command that writes the next version, and the gate that judges it.
   RETRAIN_COMMAND: z.string().min(1).default(DEFAULT_RETRAIN_COMMAND),
@@ -133,6 +171,10 @@ export interface ServerConfig extends ServingSettings {
   readonly logRequests: boolean;
   /** Unset: /metrics is served on the main port only. */
   readonly metricsPort: number | undefined;
+  /** Unset: rate limits are counted in this process; set, in this Redis, across every replica. */
+  readonly redisUrl: string | undefined;
+  /** Fastify's trustProxy: which X-Forwarded-For to believe for the client's address (request.ip). */
+  readonly trustProxy: boolean | readonly string[];
   readonly evaluation: EvaluationSettings;
   readonly batch: BatchJobsSettings & { readonly uploadLimitBytes: number };
   readonly retrain: RetrainSettings;
@@ -149,7 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
       const name = String(i.path[0]);
-      const shown = name === 'ADMIN_TOKEN' || name === 'DATABASE_URL' || name === 'BATCH_QUEUE_URL' ? '(hidden)' : JSON.stringify(defined[name]);
+      const shown = ['ADMIN_TOKEN', 'DATABASE_URL', 'BATCH_QUEUE_URL', 'REDIS_URL'].includes(name) ? '(hidden)' : JSON.stringify(defined[name]);
       return `${i.path.join('.')}: ${i.message} (got ${shown})`;
     });
     throw new ConfigError(`invalid server settings: ${problems.join('; ')}`);
@@ -178,6 +220,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     logRequests: c.LOG_REQUESTS,
     metricsPort: c.METRICS_PORT,
+    redisUrl: c.REDIS_URL,
+    trustProxy: c.TRUST_PROXY,
     evaluation: {
       enabled: c.EVALUATION,
       store: { databaseUrl: c.DATABASE_URL, dataDir: c.DATA_DIR },

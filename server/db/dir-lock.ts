@@ -67,8 +67,8 @@ export class StoreLockedError extends Error {
   ) {
     super(
       `the store in ${dir} is in use by process ${pid}${pid === process.pid ? ' (this process)' : ''} (its lock file ${join(dir, LOCK_FILE)}): ` +
-        'PGlite serves one process at a time. ' +
-        `Stop process ${pid}, or set DATABASE_URL to a PostgreSQL server that several processes can share.`,
+        'PGlite serves one process at a time, so replicas of the server cannot share it. ' +
+        `Stop process ${pid}, or set DATABASE_URL to a PostgreSQL server that several processes can share (every replica the same one).`,
     );
     this.name = 'StoreLockedError';
   }

@@ -47,6 +47,7 @@ describe('the PGlite directory lock', () => {
       const message = child.stderr();
       expect(message).toContain(`the store in ${settings.dataDir} is in use by process ${process.pid}`);
       expect(message).toContain(`Stop process ${process.pid}, or set DATABASE_URL`);
+      expect(message).toContain('replicas of the server cannot share it');
       expect(child.lines).toEqual([]);
     } finally {
       await db.close();

@@ -4,7 +4,11 @@
  * or answering a sticky share of the keys. Set through the admin API, kept
  * in a DeploymentStore and cached here, so routing a request never waits for
  * the store; replicas sharing a store pick up each other's changes on
- * `refresh()`. A model with none set has the default: its newest version,
+ * `refresh()`, which also loads, from the registry folder they share, the
+ * versions a deployment names that this process lacks (another replica
+ * loaded or retrained them). Until they load, requests are routed by the
+ * model's last deployment whose versions this process serves, so none
+ * fails meanwhile. A model with none set has the default: its newest version,
  * alone, as before deployments existed. Each deployment remembers its
  * previous champion, so a promotion (of one model, or of several together
  * in one transaction) can be rolled back.
@@ -26,6 +30,13 @@ export interface Routing {
   readonly shadow: string | undefined;
   /** The version that answers `key`. */
   versionFor(key: string): string;
+}
+
+/** What a refresh did beyond reading the store: versions loaded, and deployments that cannot be served yet. */
+export interface RefreshReport {
+  readonly loaded: readonly { readonly model: string; readonly versions: readonly string[] }[];
+  /** Models whose stored deployment names versions not served here; their last servable one routes meanwhile. */
+  readonly pending: readonly { readonly model: string; readonly reason: string }[];
 }
 
 /** The salt of an A/B draw: a new challenger gets fresh keys, a new share of the same one keeps its keys. */
@@ -55,7 +66,10 @@ const wire = (d: StoredDeployment): Deployment => ({
 });
 
 export class Deployments {
+  /** Each model's deployment as stored (read, or written here). */
   private readonly kept = new Map<string, StoredDeployment>();
+  /** Each model's last deployment whose versions were all served here: routing falls back to it. */
+  private readonly good = new Map<string, StoredDeployment>();
   private changing = Promise.resolve();
 
   private constructor(
@@ -69,14 +83,50 @@ export class Deployments {
     return deployments;
   }
 
-  /** Reads every deployment from the store again (those a replica sharing it changed). */
-  refresh(): Promise<void> {
+  /**
+   * Reads every deployment from the store again (those a replica sharing it
+   * changed); then, once the registry has loaded its models, loads from the
+   * registry folder the models whose deployment names a version not served
+   * here (every version the manifest lists and this process lacks). A model
+   * unloaded here on purpose is left unloaded. A load that fails, or a
+   * version the manifest does not list yet, is reported in `pending` and
+   * tried again on the next refresh; meanwhile the model's last servable
+   * deployment routes its requests (or the default, without one).
+   */
+  async refresh(): Promise<RefreshReport> {
     // In turn with changes, so a read that began before a change cannot undo it here.
-    return this.inTurn(async () => {
+    await this.inTurn(async () => {
       const stored = await this.store.all();
       this.kept.clear();
       for (const d of stored) this.kept.set(d.model, d);
+      this.noteServable();
     });
+    const loaded: { model: string; versions: string[] }[] = [];
+    const failed = new Map<string, string>();
+    // A model not loaded here at all is one another replica loaded since this one started (or one unloaded here).
+    const lacking = [...this.kept.values()].filter((d) => this.registry.ready && (!this.registry.has(d.model) || !this.servable(d)));
+    for (const d of lacking) {
+      if (!this.registry.has(d.model) && (await this.unloadedHere(d.model))) continue;
+      try {
+        const { loaded: versions } = await this.registry.load(d.model);
+        if (versions.length > 0) loaded.push({ model: d.model, versions });
+      } catch (error) {
+        failed.set(d.model, (error as Error).message);
+      }
+    }
+    this.noteServable();
+    const pending = [...this.kept.values()]
+      .filter((d) => failed.has(d.model) || (this.registry.ready && !this.servable(d)))
+      .map((d) => ({
+        model: d.model,
+        reason:
+          failed.get(d.model) ??
+          `the registry's manifest lists no version ${this.needed(d)
+            .filter((v) => !this.registry.versions(d.model).includes(v))
+            .map(quoteValue)
+            .join(' or ')}`,
+      }));
+    return { loaded, pending };
   }
 
   /** The deployment of a served model: the one set, or the default. */
@@ -90,7 +140,9 @@ export class Deployments {
 
   /** How requests naming no version of `model` are routed now. */
   routing(model: string): Routing {
-    const d = this.kept.get(model);
+    const stored = this.kept.get(model);
+    // A deployment naming versions not loaded here yet (another replica's) waits for the refresh that loads them.
+    const d = stored === undefined || this.servable(stored) ? stored : this.good.get(model);
     if (!d || d.mode === 'none' || d.challenger === null) {
       const champion = d?.champion ?? this.registry.versions(model).at(-1) ?? '';
       return { champion, abChallenger: undefined, shadow: undefined, versionFor: () => champion };
@@ -167,7 +219,7 @@ export class Deployments {
         planned.map((p) => p.next),
         alongside && ((tx) => alongside(tx, results)),
       );
-      for (const { next } of planned) this.kept.set(next.model, next);
+      for (const { next } of planned) this.keep(next);
       return results;
     });
   }
@@ -204,8 +256,40 @@ export class Deployments {
   private async replace(next: StoredDeployment, previous: Deployment, alongside: ChangeRecorder | undefined) {
     const current = wire(next);
     await this.store.put([next], alongside && ((tx) => alongside(tx, previous, current)));
-    this.kept.set(next.model, next);
+    this.keep(next);
     return { previous, current };
+  }
+
+  /** Keeps a deployment just written (its versions were checked served). */
+  private keep(d: StoredDeployment): void {
+    this.kept.set(d.model, d);
+    this.good.set(d.model, d);
+  }
+
+  /** The versions routing `d` calls: the champion, and the challenger unless it idles. */
+  private needed(d: StoredDeployment): string[] {
+    return d.mode === 'none' || d.challenger === null ? [d.champion] : [d.champion, d.challenger];
+  }
+
+  /**
+   * Whether this process can route by `d`. A model not loaded here (before the
+   * registry loads, or unloaded) is routed by its stored deployment: its
+   * requests find no model either way, and the model pack names the champion.
+   */
+  private servable(d: StoredDeployment): boolean {
+    if (!this.registry.has(d.model)) return true;
+    const versions = this.registry.versions(d.model);
+    return this.needed(d).every((v) => versions.includes(v));
+  }
+
+  private noteServable(): void {
+    for (const d of this.kept.values()) if (this.registry.has(d.model) && this.servable(d)) this.good.set(d.model, d);
+  }
+
+  /** Whether `model` was unloaded here through the admin API (or is being): a refresh does not bring it back. */
+  private async unloadedHere(model: string): Promise<boolean> {
+    const states = await this.registry.index().catch(() => []);
+    return states.some((s) => s.name === model && s.reason.startsWith('unload'));
   }
 
   private inTurn<T>(task: () => Promise<T>): Promise<T> {
