@@ -3,8 +3,10 @@
  * input): the default, routing in each mode, versions with another input
  * refused as challengers, replicas sharing a store seeing each other's
  * changes once they refresh, the previous champion kept through changes,
- * promotions of several models checked whole before any is written, and
- * rollbacks to the previous champion.
+ * promotions of several models checked whole before any is written,
+ * rollbacks to the previous champion, and a replica loading the versions
+ * another replica's deployment names (routing by its last servable one until
+ * they load).
  */
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../../src/core/api/errors';
@@ -155,5 +157,108 @@ describe('promotion and rollback', () => {
     expect(current).toMatchObject({ champion: '1', previous_champion: null, challenger: null, mode: 'none' });
     expect(deployments.routing('m').champion).toBe('1');
     await expect(deployments.rollback('m')).rejects.toThrow(/^model "m" has no previous champion to roll back to; its champion is "1"/);
+  });
+});
+
+/**
+ * A registry of one replica: it serves `served` of model m, and loading m brings in the versions
+ * `listed` in the shared folder's manifest it lacks (or fails with `failure`); `unloaded` is an
+ * admin unload here.
+ */
+function replicaRegistry(served: string[]) {
+  const state = { served: [...served], listed: [...served], failure: undefined as string | undefined, unloaded: false, loads: 0 };
+  const fake = {
+    ready: true,
+    has: (name: string) => name === 'm' && !state.unloaded,
+    versions: (name: string) => (name === 'm' && !state.unloaded ? [...state.served].sort() : []),
+    resolve: (name: string, version?: string) => {
+      const v = version ?? state.served.at(-1);
+      if (name !== 'm' || state.unloaded) throw new ServiceError('MODEL_NOT_FOUND', `unknown model "${name}"`);
+      if (!state.served.includes(v ?? '')) throw new ServiceError('VERSION_NOT_FOUND', `model "m" has no version "${v}"`);
+      return { entry: { name, version: v }, input: { name: 'pixels', shape: [-1, 1, 28, 28] } } as unknown as ServingModel;
+    },
+    load: async (name: string) => {
+      state.loads++;
+      if (state.failure) throw new ServiceError('MODEL_LOAD_FAILED', state.failure);
+      const fresh = state.listed.filter((v) => !state.served.includes(v));
+      state.served.push(...fresh);
+      state.unloaded = false;
+      return { loaded: fresh, serving: fake.versions(name) };
+    },
+    index: async () =>
+      state.listed.map((version) => ({ name: 'm', version, state: state.unloaded ? 'UNAVAILABLE' : 'READY', reason: state.unloaded ? 'unloaded' : '' })),
+  };
+  return { registry: fake as unknown as ModelRegistry, state };
+}
+
+describe('a deployment another replica set', () => {
+  it('loads the versions it names from the shared registry, routing by the last servable deployment until they load', async () => {
+    const store = memoryDeploymentStore();
+    const a = replicaRegistry(['1', '2']);
+    const b = replicaRegistry(['1']);
+    const onA = await Deployments.open(a.registry, store);
+    const onB = await Deployments.open(b.registry, store);
+    await onA.change('m', { champion: '1', mode: 'none' });
+    await onB.refresh();
+    expect(onB.routing('m').champion).toBe('1');
+
+    // A promotes its version 2 (and sets 1 as its challenger, in shadow); B's manifest does not list 2 yet.
+    await onA.change('m', { champion: '2', challenger: '1', mode: 'shadow' });
+    let report = await onB.refresh();
+    expect(report).toEqual({ loaded: [], pending: [{ model: 'm', reason: `the registry's manifest lists no version "2"` }] });
+    expect(onB.get('m')).toMatchObject({ champion: '2', challenger: '1', mode: 'shadow' }); // What is set, as stored.
+    let routing = onB.routing('m');
+    expect([routing.champion, routing.shadow, routing.versionFor('k')]).toEqual(['1', undefined, '1']);
+
+    // A load that fails is reported, and tried again on the next refresh.
+    b.state.listed.push('2');
+    b.state.failure = 'broken file';
+    report = await onB.refresh();
+    expect(report.pending).toEqual([{ model: 'm', reason: 'broken file' }]);
+    expect(onB.routing('m').champion).toBe('1');
+
+    b.state.failure = undefined;
+    report = await onB.refresh();
+    expect(report).toEqual({ loaded: [{ model: 'm', versions: ['2'] }], pending: [] });
+    routing = onB.routing('m');
+    expect([routing.champion, routing.shadow]).toEqual(['2', '1']);
+    // Nothing left to load: the next refresh loads nothing.
+    const loads = b.state.loads;
+    expect(await onB.refresh()).toEqual({ loaded: [], pending: [] });
+    expect(b.state.loads).toBe(loads);
+  });
+
+  it('routes by the default (the newest version served here) when no earlier deployment was servable', async () => {
+    const store = memoryDeploymentStore();
+    const onA = await Deployments.open(replicaRegistry(['1', '2', '3']).registry, store);
+    await onA.change('m', { champion: '3', mode: 'none' });
+    const b = replicaRegistry(['1', '2']);
+    const onB = await Deployments.open(b.registry, store);
+    expect(onB.routing('m').champion).toBe('2');
+    expect(() => b.registry.resolve('m', onB.routing('m').champion)).not.toThrow();
+  });
+
+  it('leaves a model unloaded here through the admin API unloaded', async () => {
+    const store = memoryDeploymentStore();
+    const onA = await Deployments.open(replicaRegistry(['1', '2']).registry, store);
+    await onA.change('m', { champion: '2', mode: 'none' });
+    const b = replicaRegistry(['1']);
+    b.state.listed.push('2');
+    b.state.unloaded = true;
+    const onB = await Deployments.open(b.registry, store);
+    expect(await onB.refresh()).toEqual({ loaded: [], pending: [] });
+    expect(b.state.loads).toBe(0);
+  });
+
+  it('loads nothing before the registry has loaded its models (the start loads them all)', async () => {
+    const store = memoryDeploymentStore();
+    const onA = await Deployments.open(replicaRegistry(['1', '2']).registry, store);
+    await onA.change('m', { champion: '2', mode: 'none' });
+    const b = replicaRegistry(['1']);
+    (b.registry as { ready: boolean }).ready = false;
+    b.state.listed.push('2');
+    const onB = await Deployments.open(b.registry, store);
+    expect(await onB.refresh()).toEqual({ loaded: [], pending: [] });
+    expect(b.state.loads).toBe(0);
   });
 });

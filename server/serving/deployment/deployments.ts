@@ -123,7 +123,7 @@ export class Deployments {
           failed.get(d.model) ??
           `the registry's manifest lists no version ${this.needed(d)
             .filter((v) => !this.registry.versions(d.model).includes(v))
-            .map(quoteValue)
+            .map((v) => quoteValue(v))
             .join(' or ')}`,
       }));
     return { loaded, pending };
