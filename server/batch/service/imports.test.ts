@@ -1,5 +1,6 @@
 /**
- * The API server loads no Redis client unless its batch jobs run on a queue:
+ * The API server loads no Redis client unless its batch jobs run on a queue
+ * or its rate limits are shared (REDIS_URL):
  * ioredis, once loaded, makes string scanning several times slower in the
  * whole process (its VerbatimString subclasses String), and the server parses
  * every request. Checked in a process of its own, with a module hook that
@@ -32,5 +33,9 @@ async function redisModules(env: Record<string, string>): Promise<string[]> {
 describe('imports of the API server and the batch command line', () => {
   it('load no Redis client without a queue', async () => {
     expect(await redisModules({})).toEqual([]);
+  });
+
+  it('load it with REDIS_URL, for the rate limits replicas share (and start without Redis answering)', async () => {
+    expect(await redisModules({ REDIS_URL: 'redis://127.0.0.1:1' })).not.toEqual([]);
   });
 });
