@@ -7,7 +7,7 @@
 import { cpSync, existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../net/free-port';
-import { serverStates, startHaproxy, type Balancer } from './haproxy';
+import { backendCounters, serverStates, startHaproxy, type Balancer } from './haproxy';
 import { initPostgres, postgresRunning, startPostgres, stopPostgres } from './postgres';
 import { startRedis, type RedisServer } from './redis';
 import { Replica } from './replicas';
@@ -46,6 +46,8 @@ export interface Cluster {
   readonly dir: string;
   /** HAProxy's view of each replica (UP, DOWN, "UP 1/2", ...). */
   states(): Promise<Map<string, string>>;
+  /** HAProxy's retries, redispatches, 5xx answers and requests of the backend so far. */
+  counters(): ReturnType<typeof backendCounters>;
   /** Waits until HAProxy reports this replica in this state (UP or DOWN). */
   waitFor(name: string, state: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
   /** Stops everything it started: the replicas first (SIGTERM, they drain), then HAProxy, Redis, PostgreSQL. */
@@ -137,6 +139,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       adminToken,
       dir,
       states,
+      counters: () => backendCounters(statsSocket),
       waitFor,
       stop: stopAll,
     };

@@ -70,18 +70,25 @@ function ask(socketPath: string, command: string): Promise<string> {
   });
 }
 
-/** Each server of the `replicas` backend with HAProxy's view of it: UP, DOWN, MAINT, or a transition such as "UP 1/2". */
-export async function serverStates(socketPath: string): Promise<Map<string, string>> {
+/** The `replicas` backend's rows of `show stat`, each as column → value (svname BACKEND is the backend's sum). */
+async function replicaRows(socketPath: string): Promise<Record<string, string>[]> {
   const csv = await ask(socketPath, 'show stat');
   const [header, ...rows] = csv.split('\n').filter((line) => line.trim() !== '');
   const columns = (header ?? '').replace(/^# /, '').split(',');
-  const [px, sv, status] = ['pxname', 'svname', 'status'].map((name) => columns.indexOf(name)) as [number, number, number];
-  const states = new Map<string, string>();
-  for (const row of rows) {
-    const cells = row.split(',');
-    if (cells[px] === 'replicas' && cells[sv] !== 'BACKEND') states.set(cells[sv] ?? '', cells[status] ?? '');
-  }
-  return states;
+  return rows.map((row) => Object.fromEntries(row.split(',').map((cell, i) => [columns[i] ?? '', cell]))).filter((row) => row['pxname'] === 'replicas');
+}
+
+/** Each server of the `replicas` backend with HAProxy's view of it: UP, DOWN, MAINT, or a transition such as "UP 1/2". */
+export async function serverStates(socketPath: string): Promise<Map<string, string>> {
+  const rows = await replicaRows(socketPath);
+  return new Map(rows.filter((row) => row['svname'] !== 'BACKEND').map((row) => [row['svname'] ?? '', row['status'] ?? '']));
+}
+
+/** The backend's counters since HAProxy started: retries to the same replica, redispatches to another, 5xx answers, requests. */
+export async function backendCounters(socketPath: string): Promise<{ retries: number; redispatches: number; http5xx: number; requests: number }> {
+  const row = (await replicaRows(socketPath)).find((r) => r['svname'] === 'BACKEND') ?? {};
+  const n = (name: string) => Number(row[name] || 0);
+  return { retries: n('wretr'), redispatches: n('wredis'), http5xx: n('hrsp_5xx'), requests: n('req_tot') };
 }
 
 export interface Balancer {
