@@ -7,7 +7,7 @@
 import { cpSync, existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../net/free-port';
-import { backendCounters, serverStates, startHaproxy, type Balancer } from './haproxy';
+import { backendCounters, serverStates, setServerState, startHaproxy, type Balancer } from './haproxy';
 import { initPostgres, postgresRunning, startPostgres, stopPostgres } from './postgres';
 import { startRedis, type RedisServer } from './redis';
 import { Replica } from './replicas';
@@ -48,6 +48,8 @@ export interface Cluster {
   states(): Promise<Map<string, string>>;
   /** HAProxy's retries, redispatches, 5xx answers and requests of the backend so far. */
   counters(): ReturnType<typeof backendCounters>;
+  /** Takes a replica out of HAProxy's rotation (maint) or puts it back (ready); the process keeps running. */
+  setInRotation(name: string, inRotation: boolean): Promise<void>;
   /** Waits until HAProxy reports this replica in this state (UP or DOWN). */
   waitFor(name: string, state: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
   /** Stops everything it started: the replicas first (SIGTERM, they drain), then HAProxy, Redis, PostgreSQL. */
@@ -140,6 +142,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       dir,
       states,
       counters: () => backendCounters(statsSocket),
+      setInRotation: (name, inRotation) => setServerState(statsSocket, name, inRotation ? 'ready' : 'maint'),
       waitFor,
       stop: stopAll,
     };

@@ -91,6 +91,12 @@ export async function backendCounters(socketPath: string): Promise<{ retries: nu
   return { retries: n('wretr'), redispatches: n('wredis'), http5xx: n('hrsp_5xx'), requests: n('req_tot') };
 }
 
+/** Puts a replica in maintenance (HAProxy sends it nothing) or back in service, through the stats socket. */
+export async function setServerState(socketPath: string, name: string, state: 'ready' | 'maint'): Promise<void> {
+  const answer = await ask(socketPath, `set server replicas/${name} state ${state}`);
+  if (answer.trim() !== '') throw new Error(`HAProxy refused "set server replicas/${name} state ${state}": ${answer.trim()}`);
+}
+
 export interface Balancer {
   readonly child: ChildProcess;
   stop(): Promise<void>;
