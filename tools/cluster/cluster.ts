@@ -88,6 +88,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       BATCH_QUEUE_URL: redis.url,
       ADMIN_TOKEN: adminToken,
       MODEL_REPOSITORY: modelRepository,
+      // HAProxy is on loopback: its X-Forwarded-For names the client the rate limits count.
+      TRUST_PROXY: 'loopback',
       DRAIN_MS: String(options.drainMs ?? 3 * checkIntervalMs),
       ...options.env,
     };
