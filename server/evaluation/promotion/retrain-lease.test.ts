@@ -1,7 +1,7 @@
 /**
  * Retraining leases on both stores: one holder per model at a time, given
  * back at the end, renewed while held, and taken over once run out (the
- * server holding it died).
+ * server holding it died); tasks holding one lease take turns.
  */
 import { expect, it } from 'vitest';
 import { eachBackend } from '../../../test/db/backends';
@@ -33,5 +33,18 @@ eachBackend('retraining leases', (suite) => {
     const taken = await short.acquire('dead');
     expect(taken).toBeDefined();
     await taken?.release();
+  });
+
+  it('runs tasks holding one lease one after the other, whoever asks', async () => {
+    const leases = new RetrainLeases(suite().db);
+    const signal = new AbortController().signal;
+    const order: string[] = [];
+    const task = (name: string) => async () => {
+      order.push(`${name} in`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      order.push(`${name} out`);
+    };
+    await Promise.all([leases.holding('manifest', signal, task('a')), new RetrainLeases(suite().db).holding('manifest', signal, task('b'))]);
+    expect(order).toEqual(order[0] === 'a in' ? ['a in', 'a out', 'b in', 'b out'] : ['b in', 'b out', 'a in', 'a out']);
   });
 });

@@ -11,6 +11,14 @@ import type { Database } from '../../db/database';
 export const LEASE_MS = 120_000;
 const RENEW_FRACTION = 4;
 
+/**
+ * The lease on the registry's manifest: commands of any model, on any server sharing the store, take turns
+ * with it. No model is named so: a name is a folder of the registry, without a slash.
+ */
+export const MANIFEST_LEASE = '/manifest.json';
+/** How often a run waiting for the manifest's lease asks again. */
+const WAIT_MS = 1000;
+
 export interface Lease {
   /** Stops renewing and gives the lease back. */
   release(): Promise<void>;
@@ -47,5 +55,20 @@ export class RetrainLeases {
         await this.db.query('DELETE FROM retrain_leases WHERE model = $1 AND token = $2', [model, token]);
       },
     };
+  }
+
+  /** Runs `task` holding the lease `name`, waiting for it as long as another holds it (until `signal` aborts). */
+  async holding<T>(name: string, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    let lease = await this.acquire(name);
+    while (!lease) {
+      signal.throwIfAborted();
+      await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
+      lease = await this.acquire(name);
+    }
+    try {
+      return await task();
+    } finally {
+      await lease.release();
+    }
   }
 }

@@ -7,9 +7,9 @@
  * the challenger in shadow. Every step is an audit entry with its evidence,
  * and every run ends with one (retrain_finished when no version was written,
  * else promoted or rejected). A run that fails before its version is loaded
- * takes the version back out of the registry folder; commands of different
- * models take turns with the registry's manifest, and a lease in the store
- * keeps servers sharing it to one run per model.
+ * takes the version back out of the registry folder. Leases in the store
+ * keep every server sharing it to one run per model, and make the commands
+ * of different models take turns with the registry's manifest.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -17,7 +17,6 @@ import type { DeploymentRequest } from '../../../src/core/api/deployment';
 import { ServiceError } from '../../../src/core/api/errors';
 import { MAX_RETRAIN_RUNS, type RetrainRun, type RetrainStep } from '../../../src/core/api/retrain';
 import type { BatchJobs } from '../../batch/service/batch-jobs';
-import { Mutex } from '../../db/mutex';
 import type { Deployments } from '../../serving/deployment/deployments';
 import type { ModelRegistry } from '../../serving/registry';
 import type { NewAuditEntry } from '../audit/audit-store';
@@ -26,7 +25,7 @@ import type { Evaluation } from '../evaluation';
 import { exportFromStore } from '../retrain/command';
 import type { RetrainSettings } from '../retrain/settings';
 import { judgeOnGateSets } from './gate-run';
-import { RetrainLeases, type Lease } from './retrain-lease';
+import { MANIFEST_LEASE, RetrainLeases, type Lease } from './retrain-lease';
 import { AuditedFailure, trainNextVersion } from './train-step';
 
 export interface RetrainRunnerOptions {
@@ -61,8 +60,6 @@ export class RetrainRunner {
   private readonly runs = new Map<string, RetrainRun[]>();
   private readonly active = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
-  /** Commands of different models write the same manifest: one at a time, with the checks around them. */
-  private readonly registryTurn = new Mutex();
   /** One run per model on every server sharing the store. */
   private readonly leases: RetrainLeases;
 
@@ -214,7 +211,7 @@ export class RetrainRunner {
     });
 
     // The registry's turn covers the command and the load: a version that cannot be loaded is taken back out.
-    const version = await this.registryTurn.run(async () => {
+    const version = await this.leases.holding(MANIFEST_LEASE, this.stopping.signal, async () => {
       const trained = await this.step(run, 'train', async () => {
         // The champion it starts from, and the one it is judged against (an operator may change it later).
         run.champion = deployments.get(model).champion;
