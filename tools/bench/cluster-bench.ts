@@ -69,7 +69,7 @@ async function failures(cluster: Cluster, what: string, during: () => Promise<vo
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-bench-'));
   chmodSync(dir, 0o755);
-  const cluster = await startCluster({ replicas: REPLICAS, port: await freePortRange(REPLICAS), dir, env: { LOG_LEVEL: 'warn' } });
+  const cluster = await startCluster({ replicas: REPLICAS, port: await freePortRange(REPLICAS), dir, batchWorkers: 0, env: { LOG_LEVEL: 'warn' } });
   try {
     const rows = await throughput(cluster);
     const direct = rows[0]!.result.okPerSecond;

@@ -30,6 +30,7 @@ beforeAll(async () => {
     // Checks every 300 ms: a replica is out after two failures, back after two successes; it drains for 1 s.
     checkIntervalMs: 300,
     drainMs: 1000,
+    batchWorkers: 0,
     env: { LOG_LEVEL: 'warn', EVALUATION: 'on' },
   });
 }, 120_000);

@@ -4,7 +4,9 @@
  * one model registry folder, and HAProxy on PORT in front. Used by
  * `npm run cluster`, its tests and `npm run bench:cluster`.
  */
-import { cpSync, existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../net/free-port';
 import { backendCounters, serverStates, setServerState, startHaproxy, type Balancer } from './haproxy';
@@ -27,6 +29,8 @@ export interface ClusterOptions {
   readonly checkIntervalMs?: number;
   /** Each replica's DRAIN_MS (default three check intervals: two failed checks take it out, one to spare). */
   readonly drainMs?: number;
+  /** Batch queue workers (`npm run batch -- worker`) to start (default 1): the API's batch jobs run on them. */
+  readonly batchWorkers?: number;
   /** More settings for every replica (LOG_LEVEL, ...). */
   readonly env?: Readonly<Record<string, string>>;
   /** The repository root (default the working directory). */
@@ -54,6 +58,26 @@ export interface Cluster {
   waitFor(name: string, state: 'UP' | 'DOWN', timeoutMs?: number): Promise<void>;
   /** Stops everything it started: the replicas first (SIGTERM, they drain), then HAProxy, Redis, PostgreSQL. */
   stop(): Promise<void>;
+}
+
+/** One batch queue worker: `server/batch/cli/main.ts worker --queue <redis>`, spawned with the replicas' registry and store. */
+function startBatchWorker(root: string, logFile: string, queueUrl: string, env: Record<string, string>): { stop(): Promise<void> } {
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/batch/cli/main.ts', 'worker', '--queue', queueUrl], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  closeSync(log);
+  const exited = once(child, 'exit');
+  return {
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Starts each part in turn; a part that fails to start stops those already running. */
@@ -97,6 +121,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       { length: options.replicas },
       (_, i) => new Replica({ name: `r${i + 1}`, port: options.port + i + 1, dir: join(dir, 'replicas', `r${i + 1}`), env, root }),
     );
+    // Batch workers finish their running chunks on SIGTERM; they stop after the replicas.
+    const workers = Array.from({ length: options.batchWorkers ?? 1 }, (_, i) =>
+      startBatchWorker(root, join(dir, 'logs', `batch-worker-${i + 1}.log`), redis.url, env),
+    );
+    stops.push(async () => {
+      await Promise.all(workers.map((w) => w.stop()));
+    });
     // The replicas stop before the balancer; the array is walked backwards.
     stops.push(async () => {
       for (const replica of replicas) await replica.stop();

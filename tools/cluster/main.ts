@@ -1,5 +1,5 @@
 /**
- * npm run cluster -- --replicas <n> [--port 8080] [--dir .cluster] [--host 127.0.0.1] [--drain-ms <ms>]
+ * npm run cluster -- --replicas <n> [--port 8080] [--dir .cluster] [--host 127.0.0.1] [--drain-ms <ms>] [--batch-workers 1]
  *
  * The product as a cluster on this machine (cluster.ts): PostgreSQL, Redis,
  * n replicas and HAProxy in front. Prints where everything is; Ctrl-C (or
@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { startCluster, type Cluster } from './cluster';
 
-const USAGE = 'usage: npm run cluster -- --replicas <n> [--port 8080] [--dir .cluster] [--host 127.0.0.1] [--drain-ms <ms>]';
+const USAGE = 'usage: npm run cluster -- --replicas <n> [--port 8080] [--dir .cluster] [--host 127.0.0.1] [--drain-ms <ms>] [--batch-workers 1]';
 
 function positive(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       host: { type: 'string' },
       'drain-ms': { type: 'string' },
+      'batch-workers': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     dir,
     ...(values.host ? { host: values.host } : {}),
     ...(values['drain-ms'] !== undefined ? { drainMs: positive('drain-ms', values['drain-ms'], 0, 0) } : {}),
+    batchWorkers: positive('batch-workers', values['batch-workers'], 1, 0),
     env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' },
   });
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
       `  balancer    ${c.url}  (HAProxy; config ${c.dir}/haproxy.cfg, log ${c.dir}/logs/haproxy.log, stats socket ${c.dir}/haproxy.sock)`,
       ...c.replicas.map((r) => `  replica ${r.settings.name.padEnd(3)} ${r.url}  (pid ${r.pid}; log ${r.log})`),
       `  PostgreSQL  ${c.databaseUrl}  (data ${c.dir}/postgres)`,
-      `  Redis       ${c.redisUrl}  (rate limits, batch queue)`,
+      `  Redis       ${c.redisUrl}  (rate limits, batch queue; batch worker logs in ${c.dir}/logs/)`,
       `  models      ${c.modelRepository}  (the shared model registry)`,
       `  admin token ${c.adminToken}`,
       '',
