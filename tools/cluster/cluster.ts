@@ -10,6 +10,7 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../net/free-port';
 import { backendCounters, serverStates, setServerState, startHaproxy, type Balancer } from './haproxy';
+import { forgetPids, recordPid, stopLeftovers } from './leftovers';
 import { initPostgres, postgresRunning, startPostgres, stopPostgres } from './postgres';
 import { startRedis, type RedisServer } from './redis';
 import { Replica } from './replicas';
@@ -61,8 +62,8 @@ export interface Cluster {
 }
 
 /** One batch queue worker: `server/batch/cli/main.ts worker --queue <redis>`, spawned with the replicas' registry and store. */
-function startBatchWorker(root: string, logFile: string, queueUrl: string, env: Record<string, string>): { stop(): Promise<void> } {
-  const log = openSync(logFile, 'a');
+function startBatchWorker(root: string, dir: string, index: number, queueUrl: string, env: Record<string, string>): { stop(): Promise<void> } {
+  const log = openSync(join(dir, 'logs', `batch-worker-${index}.log`), 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/batch/cli/main.ts', 'worker', '--queue', queueUrl], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -70,6 +71,7 @@ function startBatchWorker(root: string, logFile: string, queueUrl: string, env: 
     detached: true,
   });
   closeSync(log);
+  recordPid(dir, child.pid);
   const exited = once(child, 'exit');
   return {
     async stop() {
@@ -92,9 +94,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     cpSync(join(root, 'public', 'models'), modelRepository, { recursive: true });
   }
 
+  // A run killed before it could stop its processes left them on the ports this one needs.
+  const leftovers = await stopLeftovers(dir);
+  if (leftovers > 0) console.warn(`cluster: stopped ${leftovers} process(es) a previous run left behind`);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+    forgetPids(dir);
   };
   try {
     const pgDir = join(dir, 'postgres');
@@ -104,6 +110,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const databaseUrl = await startPostgres(pgDir, { port: await freePort(), maxConnections: 200 });
     stops.push(() => stopPostgres(pgDir));
     const redis: RedisServer = await startRedis(join(dir, 'redis'), await freePort());
+    recordPid(dir, redis.child.pid);
     stops.push(() => redis.stop());
 
     const env = {
@@ -122,9 +129,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       (_, i) => new Replica({ name: `r${i + 1}`, port: options.port + i + 1, dir: join(dir, 'replicas', `r${i + 1}`), env, root }),
     );
     // Batch workers finish their running chunks on SIGTERM; they stop after the replicas.
-    const workers = Array.from({ length: options.batchWorkers ?? 1 }, (_, i) =>
-      startBatchWorker(root, join(dir, 'logs', `batch-worker-${i + 1}.log`), redis.url, env),
-    );
+    const workers = Array.from({ length: options.batchWorkers ?? 1 }, (_, i) => startBatchWorker(root, dir, i + 1, redis.url, env));
     stops.push(async () => {
       await Promise.all(workers.map((w) => w.stop()));
     });
@@ -133,7 +138,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       for (const replica of replicas) await replica.stop();
     });
     // One at a time: the first applies the store's migrations, and two cores load models slowly side by side.
-    for (const replica of replicas) await replica.start();
+    for (const replica of replicas) {
+      await replica.start();
+      recordPid(dir, replica.pid);
+    }
 
     const statsSocket = join(dir, 'haproxy.sock');
     const log = openSync(join(dir, 'logs', 'haproxy.log'), 'a');
@@ -153,6 +161,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     } finally {
       closeSync(log);
     }
+    recordPid(dir, balancer.child.pid);
     // Before the replicas' stop, so that it runs after it.
     stops.splice(stops.length - 1, 0, () => balancer.stop());
     const states = () => serverStates(statsSocket);
