@@ -8,7 +8,7 @@
  * which answers with its last deployment meanwhile; Redis going away lets
  * requests through. The settings themselves are checked first.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { PredictResponse } from '../src/core/api/predict';
 import { startRedis, type TestRedis } from '../test/batch/redis';
 import { freshStore } from '../test/db/backends';
 import { drawnPixels } from '../test/drawn-digits';
+import { addSecondVersions } from '../test/server/second-versions';
 import { readyServer, registryCopy } from '../test/server/test-server';
 import type { Server } from './app';
 import { loadConfig } from './config';
@@ -45,21 +46,6 @@ describe('the replica settings', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://user:secret@redis' })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL \(got \(hidden\)\)/);
   });
 });
-
-/** Adds version 2 of `name` to the registry folder (a copy of version 1), as a retraining on another replica would. */
-function addSecondVersion(dir: string, name: string): void {
-  const path = join(dir, 'manifest.json');
-  type Entry = { name: string; version: string; file: string; reference?: { file: string; sha256: string } };
-  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { models: Entry[] };
-  const first = manifest.models.find((m) => m.name === name && m.version === '1');
-  if (!first?.reference) throw new Error(`${name} v1 (with its reference) is not in the manifest`);
-  mkdirSync(join(dir, name, '2'), { recursive: true });
-  copyFileSync(join(dir, first.file), join(dir, name, '2', 'model.onnx'));
-  const reference = { ...first.reference, file: `${name}/2/reference.json` };
-  copyFileSync(join(dir, first.reference.file), join(dir, reference.file));
-  manifest.models.push({ ...first, version: '2', file: `${name}/2/model.onnx`, reference });
-  writeFileSync(path, JSON.stringify(manifest));
-}
 
 describe('two replicas sharing Redis, PostgreSQL and the model registry', () => {
   let redis: TestRedis | undefined;
@@ -148,7 +134,7 @@ describe('two replicas sharing Redis, PostgreSQL and the model registry', () => 
     const pinned = await a.app.inject({ method: 'PUT', url: `/v1/models/${MODEL}/deployment`, headers: ADMIN, payload: { champion: '1', mode: 'none' } });
     expect(pinned.statusCode).toBe(200);
 
-    addSecondVersion(registry, MODEL);
+    addSecondVersions(registry, MODEL);
     const load = await a.app.inject({ method: 'POST', url: `/v2/repository/models/${MODEL}/load`, headers: ADMIN });
     expect(load.statusCode).toBe(200);
     expect(await predict(a)).toBe('1');

@@ -13,6 +13,12 @@ type Entry = { name: string; version: string; file: string; reference?: { file: 
 /** The registry folder (MODEL_REPOSITORY) of a pack where each of `models` has a version 2. */
 export function packWithSecondVersions(...models: readonly string[]): string {
   const dir = registryCopy();
+  addSecondVersions(dir, ...models);
+  return dir;
+}
+
+/** Adds version 2 of each of `models` to the registry folder `dir` (a copy of version 1), as a retraining would. */
+export function addSecondVersions(dir: string, ...models: readonly string[]): void {
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Entry[] };
   for (const name of models) {
@@ -25,5 +31,4 @@ export function packWithSecondVersions(...models: readonly string[]): string {
     manifest.models.push({ ...first, version: '2', file: `${name}/2/model.onnx`, reference });
   }
   writeFileSync(manifestPath, JSON.stringify(manifest));
-  return dir;
 }
