@@ -4,7 +4,6 @@
  * says so in the log: versions loaded, a deployment waiting for its versions
  * (once per reason, not every period), and when it is served again.
  */
-import type { FastifyBaseLogger } from 'fastify';
 import type { Deployments } from './deployments';
 
 export interface Refresher {
@@ -14,7 +13,13 @@ export interface Refresher {
   stop(): Promise<void>;
 }
 
-export function refreshDeployments(deployments: Deployments, log: FastifyBaseLogger, periodMs: number): Refresher {
+/** The part of a pino (Fastify) logger used here: the serving core stays free of the web layer. */
+export interface RefreshLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export function refreshDeployments(deployments: Deployments, log: RefreshLog, periodMs: number): Refresher {
   const waiting = new Map<string, string>();
   let running: Promise<void> | undefined;
   let stopped = false;
