@@ -3,19 +3,22 @@
  * processes): every prediction sent through the balancer reaches the shared
  * monitoring windows and labels join whichever replica logged them; a
  * replica SIGKILLed under load and a rolling restart of every replica under
- * load cost the clients nothing.
+ * load cost the clients nothing; a version loaded and promoted through one
+ * replica is answered by all; a client's rate limit holds across them.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawnPixels } from '../../test/drawn-digits';
+import { addSecondVersions } from '../../test/server/second-versions';
 import { freePortRange } from '../net/free-port';
 import { startCluster, type Cluster } from './cluster';
 import { startTraffic, type TrafficResult } from './traffic';
 
 const REPLICAS = 3;
 const CLIENTS = 4;
+const FEEDBACK_LIMIT = 20;
 let cluster: Cluster;
 let dir: string;
 
@@ -31,7 +34,8 @@ beforeAll(async () => {
     checkIntervalMs: 300,
     drainMs: 1000,
     batchWorkers: 0,
-    env: { LOG_LEVEL: 'warn', EVALUATION: 'on' },
+    // A small per-client limit on feedback, to show it holds across the replicas (counted in Redis).
+    env: { LOG_LEVEL: 'warn', EVALUATION: 'on', FEEDBACK_RATE_LIMIT: String(FEEDBACK_LIMIT) },
   });
 }, 120_000);
 
@@ -139,4 +143,57 @@ describe('the cluster behind HAProxy', () => {
     expect(result.answered.length).toBeGreaterThan(100);
     expect([...(await cluster.states()).values()]).toEqual(new Array(REPLICAS).fill('UP'));
   }, 180_000);
+
+  it('answers from every replica a version loaded and promoted through one', async () => {
+    const [first] = cluster.replicas;
+    if (!first) throw new Error('no replica');
+    // The champion is set first, as the README says: a model without a deployment follows its newest version.
+    const pinned = await fetch(`${first.url}/v1/models/digits-full/deployment`, {
+      method: 'PUT',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ champion: '1', mode: 'none' }),
+    });
+    expect(pinned.status).toBe(200);
+    addSecondVersions(cluster.modelRepository, 'digits-full');
+    expect((await fetch(`${first.url}/v2/repository/models/digits-full/load`, { method: 'POST', headers: auth() })).status).toBe(200);
+    const promoted = await fetch(`${first.url}/v1/models/digits-full/promote`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ version: '2' }),
+    });
+    expect(promoted.status).toBe(200);
+    const versionFrom = async (url: string, key: string) => {
+      const response = await fetch(`${url}/v1/models/digits-full:predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ instances: [{ key, pixels: Array.from(drawnPixels(4)) }] }),
+      });
+      return ((await response.json()) as { model_version: string }).model_version;
+    };
+    // Each replica reads the deployment again within 5 s, and loads the version from the shared folder.
+    await expect
+      .poll(() => Promise.all(cluster.replicas.map((r, i) => versionFrom(r.url, `promoted-${i}-${Date.now()}`))), { timeout: 30_000, interval: 500 })
+      .toEqual(new Array(REPLICAS).fill('2'));
+    const through = await Promise.all(Array.from({ length: 12 }, (_, i) => versionFrom(cluster.url, `promoted-through-${i}`)));
+    expect(through).toEqual(new Array(12).fill('2'));
+  }, 90_000);
+
+  it("holds a client's rate limit across the replicas", async () => {
+    const statuses: number[] = [];
+    const codes = new Set<string>();
+    for (let i = 0; i < FEEDBACK_LIMIT * 2; i++) {
+      const response = await fetch(`${cluster.url}/v1/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ labels: [{ key: `limited-${i}`, label: '4' }] }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) codes.add(((await response.json()) as { code: string }).code);
+    }
+    const accepted = statuses.filter((s) => s === 200).length;
+    // Round robin sends a third to each replica: counted apart, each would take up to the limit.
+    expect(accepted).toBeLessThanOrEqual(FEEDBACK_LIMIT);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(FEEDBACK_LIMIT);
+    expect([...codes]).toEqual(['RATE_LIMITED']);
+  }, 60_000);
 });
