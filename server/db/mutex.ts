@@ -1,4 +1,7 @@
-/** Runs one task at a time, in call order: for a store that is a single session. */
+/**
+ * Runs one task at a time, in call order; a failed one does not stop the next: a store that is a single
+ * session, the registry's loads, the deployments' changes.
+ */
 export class Mutex {
   private tail: Promise<void> = Promise.resolve();
 

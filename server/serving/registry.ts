@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ServiceError } from '../../src/core/api/errors';
 import { parseManifest, type Manifest, type ModelEntry } from '../../src/core/manifest';
 import type { BatchObserver } from './batching/batcher';
+import { Mutex } from '../db/mutex';
 import { loadModel, type ServingModel } from './model';
 import { batchingFor, type ServingSettings } from './settings';
 
@@ -89,7 +90,8 @@ export class ModelRegistry {
   private readonly notServing = new Map<string, string>();
   /** Unloads still finishing their requests, so close() can wait for them. */
   private readonly retiring = new Set<Promise<void>>();
-  private loading = Promise.resolve();
+  /** Loads and unloads run one at a time, in the order asked; a failed one does not stop the next. */
+  private readonly loads = new Mutex();
   ready = false;
 
   constructor(
@@ -126,7 +128,7 @@ export class ModelRegistry {
    * if a new version is broken, the error says why and nothing changes.
    */
   async load(name: string): Promise<{ loaded: string[]; serving: string[] }> {
-    return this.serialized(async () => {
+    return this.loads.run(async () => {
       const manifest = await this.readManifest();
       const entries = manifest.models.filter((m) => m.name === name);
       if (entries.length === 0) throw new ServiceError('MODEL_NOT_FOUND', `the manifest lists no model "${name}"`);
@@ -153,7 +155,7 @@ export class ModelRegistry {
    * back from the manifest.
    */
   async unload(name: string): Promise<{ unloaded: string[] }> {
-    return this.serialized(async () => {
+    return this.loads.run(async () => {
       const versions = this.models.get(name);
       if (!versions) throw new ServiceError('MODEL_NOT_FOUND', `model "${name}" is not loaded; serving: ${this.names().join(', ') || 'none'}`);
       const unloaded = this.versions(name);
@@ -195,16 +197,6 @@ export class ModelRegistry {
       }
     }
     return states.sort((a, b) => a.name.localeCompare(b.name) || byVersion(a.version, b.version));
-  }
-
-  /** Loads and unloads run one at a time, in the order asked; a failed one does not stop the next. */
-  private serialized<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.loading.then(task);
-    this.loading = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 
   private loadEntry(entry: ModelEntry): Promise<ServingModel> {

@@ -19,6 +19,7 @@ import { challengerAssigned } from '../../../src/core/hash/key-assignment';
 import type { Queryable } from '../../db/database';
 import { quoteValue } from '../inference/json';
 import type { ModelRegistry } from '../registry';
+import { Mutex } from '../../db/mutex';
 import type { DeploymentStore, StoredDeployment } from './store';
 
 /** How a request naming no version is routed. */
@@ -70,7 +71,8 @@ export class Deployments {
   private readonly kept = new Map<string, StoredDeployment>();
   /** Each model's last deployment whose versions were all served here: routing falls back to it. */
   private readonly good = new Map<string, StoredDeployment>();
-  private changing = Promise.resolve();
+  /** Changes and refreshes apply one at a time, in the order asked. */
+  private readonly changes = new Mutex();
 
   private constructor(
     private readonly registry: ModelRegistry,
@@ -95,7 +97,7 @@ export class Deployments {
    */
   async refresh(): Promise<RefreshReport> {
     // In turn with changes, so a read that began before a change cannot undo it here.
-    await this.inTurn(async () => {
+    await this.changes.run(async () => {
       const stored = await this.store.all();
       this.kept.clear();
       for (const d of stored) this.kept.set(d.model, d);
@@ -170,7 +172,7 @@ export class Deployments {
     request: DeploymentRequest,
     options: { now?: number; alongside?: ChangeRecorder } = {},
   ): Promise<{ previous: Deployment; current: Deployment }> {
-    return this.inTurn(async () => {
+    return this.changes.run(async () => {
       const previous = this.get(model);
       const next = this.checked(model, request, previous, options.now ?? Date.now());
       return this.replace(next, previous, options.alongside);
@@ -191,7 +193,7 @@ export class Deployments {
     changes: readonly { model: string; version: string }[],
     options: { now?: number; alongside?: PromotionRecorder } = {},
   ): Promise<{ model: string; previous: Deployment; current: Deployment }[]> {
-    return this.inTurn(async () => {
+    return this.changes.run(async () => {
       const now = options.now ?? Date.now();
       const seen = new Set<string>();
       const planned = changes.map(({ model, version }) => {
@@ -230,7 +232,7 @@ export class Deployments {
    * champion any more. 409 NOTHING_TO_ROLL_BACK when there is none.
    */
   rollback(model: string, options: { now?: number; alongside?: ChangeRecorder } = {}): Promise<{ previous: Deployment; current: Deployment }> {
-    return this.inTurn(async () => {
+    return this.changes.run(async () => {
       const previous = this.get(model);
       const back = previous.previous_champion;
       if (back === null || back === previous.champion)
@@ -290,15 +292,6 @@ export class Deployments {
   private async unloadedHere(model: string): Promise<boolean> {
     const states = await this.registry.index().catch(() => []);
     return states.some((s) => s.name === model && s.reason.startsWith('unload'));
-  }
-
-  private inTurn<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.changing.then(task);
-    this.changing = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 
   private checked(model: string, request: DeploymentRequest, previous: Deployment, now: number): StoredDeployment {
