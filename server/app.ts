@@ -22,6 +22,7 @@ import { closeSharedRedis, openSharedRedis, SHARED_REDIS } from './http/shared-r
 import { ServerMetrics } from './metrics/metrics';
 import { ChunkLog } from './batch/log/chunk-log';
 import { BatchJobs } from './batch/service/batch-jobs';
+import { SharedJobs } from './batch/service/shared-jobs';
 import { Evaluation } from './evaluation/evaluation';
 import { AlertScheduler } from './evaluation/rules/scheduler';
 import { adminRoutes } from './routes/admin';
@@ -86,7 +87,10 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
       )
     : undefined;
   if (evaluation) metrics.evaluation.watchBuffer(() => evaluation.log.buffered);
-  const batchJobs = new BatchJobs(config.batch, app.log, evaluation ? ChunkLog.over(evaluation.db, evaluation.layouts) : undefined);
+  // With the store, every replica sharing it reports every replica's jobs.
+  const batchJobs = evaluation
+    ? new BatchJobs(config.batch, app.log, ChunkLog.over(evaluation.db, evaluation.layouts), new SharedJobs(evaluation.db, config.replicaUrl))
+    : new BatchJobs(config.batch, app.log, undefined);
   // In the store with continued evaluation, so deployments outlive a restart and replicas share them.
   const deployments = await Deployments.open(registry, evaluation ? sqlDeploymentStore(evaluation.db) : memoryDeploymentStore());
   const shadow: ShadowRunner = new ShadowRunner(

@@ -3,7 +3,7 @@
  * A bad value stops the server with a message naming the variable.
  */
 import { isIP } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_INTRA_OP_THREADS } from '../tools/onnx/runtime';
 import { MODEL_PACK_DIR } from '../src/core/manifest';
@@ -135,6 +135,8 @@ const ConfigSchema = z.object({
   BATCH_QUEUE_URL: redisUrl,
   // Redis shared by replicas: per-client rate limits are counted there (in memory without it).
   REDIS_URL: redisUrl,
+  // The address other replicas reach this one at (for the batch jobs it holds); default http://HOST:PORT.
+  REPLICA_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   // Behind a balancer: whose X-Forwarded-For to believe, so the client's address is the one before the proxy.
   TRUST_PROXY: TrustProxy.default(false),
   BATCH_UPLOAD_LIMIT_BYTES: positiveInt.default(4 * 1024 ** 3),
@@ -173,11 +175,19 @@ export interface ServerConfig extends ServingSettings {
   readonly metricsPort: number | undefined;
   /** Unset: rate limits are counted in this process; set, in this Redis, across every replica. */
   readonly redisUrl: string | undefined;
+  /** The address other replicas reach this one at: a batch job's output and cancellation are forwarded here. */
+  readonly replicaUrl: string;
   /** Fastify's trustProxy: which X-Forwarded-For to believe for the client's address (request.ip). */
   readonly trustProxy: boolean | readonly string[];
   readonly evaluation: EvaluationSettings;
   readonly batch: BatchJobsSettings & { readonly uploadLimitBytes: number };
   readonly retrain: RetrainSettings;
+}
+
+/** HOST:PORT as another host would dial it: a wildcard address names this machine by its host name. */
+function defaultReplicaUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' ? hostname() : host;
+  return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
 }
 
 export class ConfigError extends Error {
@@ -222,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPort: c.METRICS_PORT,
     redisUrl: c.REDIS_URL,
     trustProxy: c.TRUST_PROXY,
+    replicaUrl: c.REPLICA_URL ?? defaultReplicaUrl(c.HOST, c.PORT),
     evaluation: {
       enabled: c.EVALUATION,
       store: { databaseUrl: c.DATABASE_URL, dataDir: c.DATA_DIR },

@@ -5,7 +5,8 @@
  * TRUST_PROXY two clients behind one proxy are limited apart while a client
  * the proxy list does not name cannot pick its address; a version loaded and
  * promoted through one replica is answered by the other after its refresh,
- * which answers with its last deployment meanwhile; Redis going away lets
+ * which answers with its last deployment meanwhile; a retraining run started
+ * through one is listed by the other; Redis going away lets
  * requests through. The settings themselves are checked first.
  */
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../src/core/api/errors';
 import { PredictResponse } from '../src/core/api/predict';
+import { RetrainRun, RetrainRuns } from '../src/core/api/retrain';
 import { startRedis, type TestRedis } from '../test/batch/redis';
 import { freshStore } from '../test/db/backends';
 import { drawnPixels } from '../test/drawn-digits';
@@ -156,6 +158,23 @@ describe('two replicas sharing Redis, PostgreSQL and the model registry', () => 
     expect(await predict(a)).toBe('2');
     await a.context.deployments.refresh();
     expect(await predict(a)).toBe('1');
+  });
+
+  it('lists a retraining run started through one replica on the other, step by step as the first wrote it', async () => {
+    const started = await a.app.inject({ method: 'POST', url: `/v1/models/${MODEL}/retrain`, headers: ADMIN });
+    expect(started.statusCode).toBe(202);
+    const { id } = RetrainRun.parse(started.json());
+    await a.context.retrains?.idle();
+    const runs = async (server: Server) => {
+      const reply = await server.app.inject({ url: `/v1/models/${MODEL}/retrain`, headers: ADMIN });
+      expect(reply.statusCode).toBe(200);
+      return RetrainRuns.parse(reply.json()).runs;
+    };
+    const [fromA, fromB] = [await runs(a), await runs(b)];
+    // Too few labels: the run stops at its export, as both replicas say.
+    expect(fromB).toEqual(fromA);
+    expect(fromB).toHaveLength(1);
+    expect(fromB[0]).toMatchObject({ id, state: 'failed', steps: [{ step: 'export', ok: false }] });
   });
 
   it('lets requests through when Redis is gone: serving goes on without the limit', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
-import type { FastifyError, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BatchJobCreated, BatchJobList, BatchJobOptions, BatchJobRequest, BatchJobStatus } from '../../src/core/api/batch';
@@ -20,6 +20,7 @@ import { UPLOAD_NAME } from '../batch/service/job-records';
 import type { RouteOptions } from '../context';
 import { authorize } from '../http/auth';
 import { ERROR_RESPONSES, handParsed } from '../http/schemas';
+import { forwardToOwner, isForwarded } from './batch-forward';
 
 const tags = ['Batch'];
 const security = [{ adminToken: [] }];
@@ -58,6 +59,11 @@ function uploadError(error: FastifyError, limitBytes: number): ServiceError | un
 
 export const batchJobRoutes: FastifyPluginAsyncZod<RouteOptions & { readonly jobs: BatchJobs }> = async (app, { context, jobs }) => {
   const limitBytes = context.config.batch.uploadLimitBytes;
+  /** Forwards a request for a job another replica holds; undefined when this server holds it (and answers). */
+  const forwarded = async (request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply | undefined> => {
+    const owner = await jobs.ownerOf(id, isForwarded(request));
+    return owner === undefined ? undefined : forwardToOwner(request, reply, owner, id, context.config.replicaUrl);
+  };
   /**
    * A job naming no version runs on the model's champion, as online requests
    * naming none do, not on the newest version (which may be a challenger not
@@ -159,7 +165,7 @@ export const batchJobRoutes: FastifyPluginAsyncZod<RouteOptions & { readonly job
         response: { 200: BatchJobStatus, ...ERROR_RESPONSES },
       },
     },
-    async (request) => jobs.cancel(request.params.id),
+    async (request, reply) => (await forwarded(request, reply, request.params.id)) ?? jobs.cancel(request.params.id),
   );
 
   for (const kind of ['predictions', 'errors'] as const) {
@@ -181,6 +187,8 @@ export const batchJobRoutes: FastifyPluginAsyncZod<RouteOptions & { readonly job
         },
       },
       async (request, reply) => {
+        const elsewhere = await forwarded(request, reply, request.params.id);
+        if (elsewhere) return elsewhere;
         const files = await jobs.files(request.params.id, kind);
         reply.type('application/x-ndjson');
         const lines = Readable.from(

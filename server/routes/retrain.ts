@@ -1,6 +1,6 @@
 /**
  * Retraining (admin): `POST /v1/models/{m}/retrain` starts one (202, at most
- * one at a time per model) and `GET` lists this server's runs with each
+ * one at a time per model) and `GET` lists the runs of every server sharing the store, with each
  * step's wall time and the gate's decision. The run itself (export, command,
  * challenger, gate, promotion) is RetrainRunner's; the audit log keeps it.
  */
@@ -50,7 +50,7 @@ export const retrainRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         security,
-        summary: "This server's retraining runs of a model, newest first, with each step's wall time and the gate's decision",
+        summary: "A model's retraining runs on every server sharing the store, newest first, with each step's wall time and the gate's decision",
         params: ModelParams,
         response: { 200: RetrainRuns, ...ERROR_RESPONSES },
       },
@@ -58,7 +58,7 @@ export const retrainRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     async (request) => {
       const { model } = request.params;
       context.registry.resolve(model);
-      return { model, runs: runner().list(model) };
+      return { model, runs: await runner().list(model) };
     },
   );
 };

@@ -4,12 +4,16 @@
  * monitoring windows and labels join whichever replica logged them; a
  * replica SIGKILLed under load and a rolling restart of every replica under
  * load cost the clients nothing; a version loaded and promoted through one
- * replica is answered by all; a client's rate limit holds across them.
+ * replica is answered by all; a batch job taken by one is reported and its
+ * output streamed by every one; a client's rate limit holds across them.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchJobStatus } from '../../src/core/api/batch';
+import { faultInput } from '../../test/batch/exactly-once';
+import { multipart, waitForJob } from '../../test/batch/jobs-api';
 import { drawnPixels } from '../../test/drawn-digits';
 import { addSecondVersions } from '../../test/server/second-versions';
 import { freePortRange } from '../net/free-port';
@@ -19,6 +23,8 @@ import { startTraffic, type TrafficResult } from './traffic';
 const REPLICAS = 3;
 const CLIENTS = 4;
 const FEEDBACK_LIMIT = 20;
+/** Rows of the batch job through the balancer: keys k0, k97 and k194 are refused. */
+const BATCH_ROWS = 200;
 let cluster: Cluster;
 let dir: string;
 
@@ -33,7 +39,8 @@ beforeAll(async () => {
     // Checks every 300 ms: a replica is out after two failures, back after two successes; it drains for 1 s.
     checkIntervalMs: 300,
     drainMs: 1000,
-    batchWorkers: 0,
+    // One queue worker runs the chunks of batch jobs created through the API.
+    batchWorkers: 1,
     // A small per-client limit on feedback, to show it holds across the replicas (counted in Redis).
     env: { LOG_LEVEL: 'warn', EVALUATION: 'on', FEEDBACK_RATE_LIMIT: String(FEEDBACK_LIMIT) },
   });
@@ -176,6 +183,28 @@ describe('the cluster behind HAProxy', () => {
       .toEqual(new Array(REPLICAS).fill('2'));
     const through = await Promise.all(Array.from({ length: 12 }, (_, i) => versionFrom(cluster.url, `promoted-through-${i}`)));
     expect(through).toEqual(new Array(12).fill('2'));
+  }, 90_000);
+
+  it('reports a batch job through every replica, and streams its output from any of them', async () => {
+    const input = readFileSync(faultInput(mkdtempSync(join(dir, 'batch-input-')), BATCH_ROWS), 'utf8');
+    const { body, type } = await multipart({ model: 'digits-small', chunk_rows: '50' }, { name: 'rows.jsonl', text: input });
+    const created = await fetch(`${cluster.url}/v1/batch-jobs`, { method: 'POST', headers: { ...auth(), 'content-type': type }, body });
+    expect(created.status, await created.clone().text()).toBe(202);
+    const { id } = (await created.json()) as { id: string };
+    // Round robin: successive polls ask successive replicas, two of which do not hold the job.
+    const done = await waitForJob(async () => (await (await fetch(`${cluster.url}/v1/batch-jobs/${id}`, { headers: auth() })).json()) as BatchJobStatus);
+    expect(done).toMatchObject({ state: 'succeeded', total: BATCH_ROWS, successful: BATCH_ROWS - 3, failed: 3 });
+    const fromEach = await Promise.all(cluster.replicas.map(async (r) => (await fetch(`${r.url}/v1/batch-jobs/${id}`, { headers: auth() })).json()));
+    expect(fromEach).toEqual(new Array(REPLICAS).fill(done));
+    const outputs = new Set<string>();
+    for (const replica of cluster.replicas) {
+      const response = await fetch(`${replica.url}/v1/batch-jobs/${id}/predictions`, { headers: auth() });
+      expect(response.status).toBe(200);
+      outputs.add(await response.text());
+    }
+    // One output, whichever replica streamed it, with a line per row predicted.
+    expect(outputs.size).toBe(1);
+    expect([...outputs][0]?.trim().split('\n')).toHaveLength(BATCH_ROWS - 3);
   }, 90_000);
 
   it("holds a client's rate limit across the replicas", async () => {

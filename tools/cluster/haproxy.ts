@@ -4,9 +4,9 @@
  * stats socket. Why each setting: the README's Scale-out section.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { stopperOf } from './child';
 
 export interface BalancerSettings {
   /** The port clients use, on `host`. */
@@ -106,12 +106,7 @@ export interface Balancer {
 export async function startHaproxy(configPath: string, settings: BalancerSettings, log: number): Promise<Balancer> {
   writeFileSync(configPath, haproxyConfig(settings));
   const child = spawn('haproxy', ['-db', '-f', configPath], { stdio: ['ignore', log, log], detached: true });
-  const exited = once(child, 'exit');
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await exited;
-  };
+  const stop = stopperOf(child);
   for (let tries = 0; tries < 100; tries++) {
     if (child.exitCode !== null) throw new Error(`haproxy exited with code ${child.exitCode}: see its log`);
     if (

@@ -4,10 +4,10 @@
  * file) and `noeviction`, so queue keys are never evicted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { stopperOf } from './child';
 
 export interface RedisServer {
   readonly url: string;
@@ -43,12 +43,7 @@ export async function startRedis(dir: string, port: number): Promise<RedisServer
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction',
     '--dir', dir, '--logfile', join(dir, 'redis.log'),
   ], { stdio: 'ignore', detached: true });
-  const exited = once(child, 'exit');
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await exited;
-  };
+  const stop = stopperOf(child);
   for (let tries = 0; tries < 100; tries++) {
     if (child.exitCode !== null) break;
     if (await pingRedis(port)) return { url: `redis://127.0.0.1:${port}`, port, child, stop };

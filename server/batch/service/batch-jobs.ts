@@ -28,6 +28,7 @@ import { formatOf, InputError } from '../plan';
 import { LocalPool } from '../pool/pool';
 import type { PoolEvent } from '../pool/pool-api';
 import { JOBS_DIR, loadRecords, makeJobFolder, outputFolder, saveRecord, type JobRecord } from './job-records';
+import type { SharedJobs } from './shared-jobs';
 
 export interface BatchJobsSettings {
   /** BATCH_DIR: inputs named by path live under it, and the jobs' folders. */
@@ -46,6 +47,8 @@ export interface JobInput {
 }
 
 const now = () => new Date().toISOString();
+/** How often a running job's counts are written to the shared table, at most. */
+const PUBLISH_PROGRESS_MS = 1000;
 
 /**
  * The queue's runner, loaded only when a job runs on it: ioredis, once loaded, makes string scanning
@@ -55,6 +58,7 @@ const now = () => new Date().toISOString();
 const openQueue = async (job: BatchJob, url: string, onEvent: (event: PoolEvent) => void) =>
   (await import('../queue/queue-runner')).QueueRunner.open(job, url, onEvent);
 const invalid = (message: string) => new ServiceError('INVALID_REQUEST', message);
+const notFound = (id: string) => new ServiceError('JOB_NOT_FOUND', `no batch job has the id ${JSON.stringify(id)}`);
 
 interface RunningJob {
   readonly id: string;
@@ -76,6 +80,8 @@ export class BatchJobs {
     private readonly logger: FastifyBaseLogger,
     /** The evaluation store's log for jobs with `log`; undefined when evaluation is off. */
     private readonly chunkLog: ChunkLog | undefined,
+    /** The store's table of every replica's jobs; undefined when evaluation is off (this server's jobs only). */
+    private readonly shared?: SharedJobs,
   ) {}
 
   /** Resumes the jobs a previous server left unfinished, if BATCH_DIR holds any. */
@@ -112,6 +118,8 @@ export class BatchJobs {
         this.records.set(record.id, record);
       }
       this.root = root;
+      // Jobs whose last write did not reach the shared table (or that predate it) are reported by every replica again.
+      for (const record of this.records.values()) await this.publish(record);
       this.pump();
       return root;
     })();
@@ -173,19 +181,43 @@ export class BatchJobs {
     await makeJobFolder(root, id);
     await saveRecord(root, record);
     this.records.set(id, record);
+    await this.publish(record);
     this.pump();
     return this.statusOf(record);
   }
 
+  /** A job of this server, or, from the shared table, of another replica. */
   async get(id: string): Promise<BatchJobStatus> {
-    return this.statusOf(await this.find(id));
+    const record = await this.local(id);
+    if (record) return this.statusOf(record);
+    const other = await this.shared?.get(id);
+    if (!other) throw notFound(id);
+    return other.status;
   }
 
-  /** Newest first. */
+  /** Every replica's jobs (this server's only without a shared store), newest first. */
   async list(): Promise<BatchJobStatus[]> {
-    if (this.root === undefined && !(await this.hasJobs())) return [];
-    await this.folder();
-    return [...this.records.values()].reverse().map((record) => this.statusOf(record));
+    if (this.root !== undefined || (await this.hasJobs())) await this.folder();
+    const mine = [...this.records.values()].reverse().map((record) => this.statusOf(record));
+    if (!this.shared) return mine;
+    const byId = new Map(mine.map((status) => [status.id, status]));
+    const all = (await this.shared.list()).map(({ status }) => byId.get(status.id) ?? status);
+    // A job whose write to the table failed is still listed by its owner.
+    const listed = new Set(all.map((status) => status.id));
+    return [...mine.filter((status) => !listed.has(status.id)), ...all].sort((a, b) => b.created.localeCompare(a.created) || b.id.localeCompare(a.id));
+  }
+
+  /**
+   * Where a job's output and cancellation are: undefined when this server holds the job, or the address of the
+   * replica that does. A request another replica forwarded is answered here or not at all (`forwarded`).
+   */
+  async ownerOf(id: string, forwarded: boolean): Promise<string | undefined> {
+    if (await this.local(id)) return undefined;
+    const other = forwarded ? undefined : await this.shared?.get(id);
+    if (!other) throw notFound(id);
+    if (other.owner === this.shared?.self)
+      throw new ServiceError('JOB_NOT_FOUND', `batch job ${id} was taken by this server, but its record is no longer in its BATCH_DIR`);
+    return other.owner;
   }
 
   /** Cancels a queued or running job; the record says so before the pool winds down. */
@@ -194,7 +226,7 @@ export class BatchJobs {
     if (FINISHED_STATES.includes(record.state))
       throw new ServiceError('JOB_FINISHED', `batch job ${id} has already ${record.state === 'cancelled' ? 'been cancelled' : record.state}`);
     Object.assign(record, { state: 'cancelled', message: 'cancelled by a client', finished: now() });
-    await saveRecord(this.root as string, record);
+    await this.save(this.root as string, record);
     if (this.running?.id === id) this.running.controller.abort();
     return this.statusOf(record);
   }
@@ -222,10 +254,33 @@ export class BatchJobs {
   }
 
   private async find(id: string): Promise<JobRecord> {
-    if (this.root === undefined) await this.folder();
-    const record = this.records.get(id);
-    if (!record) throw new ServiceError('JOB_NOT_FOUND', `no batch job has the id ${JSON.stringify(id)}`);
+    const record = await this.local(id);
+    if (!record) throw notFound(id);
     return record;
+  }
+
+  /** This server's job of that id; BATCH_DIR is not taken just to find that it holds none. */
+  private async local(id: string): Promise<JobRecord | undefined> {
+    if (this.root === undefined) {
+      if (!this.shared || (await this.hasJobs())) await this.folder();
+      else return undefined;
+    }
+    return this.records.get(id);
+  }
+
+  /** Writes the record (the truth, before anything is acknowledged), then its status for the other replicas. */
+  private async save(root: string, record: JobRecord): Promise<void> {
+    await saveRecord(root, record);
+    await this.publish(record);
+  }
+
+  /** A failed write to the shared table is logged, not thrown: the job goes on, and its next change writes it again. */
+  private async publish(record: JobRecord): Promise<void> {
+    await this.shared
+      ?.publish(this.statusOf(record))
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, job: record.id }, 'batch: the shared job table was not written; other replicas report an older state'),
+      );
   }
 
   private statusOf(record: JobRecord): BatchJobStatus {
@@ -265,9 +320,10 @@ export class BatchJobs {
 
   private async run(record: JobRecord, root: string, running: { readonly controller: AbortController; progress?: Progress }): Promise<void> {
     const { settings, chunkLog } = this;
+    let published = 0;
     try {
       Object.assign(record, { state: 'running', started: record.started ?? now() });
-      await saveRecord(root, record);
+      await this.save(root, record);
       const outcome = await runJob(
         {
           model: record.model,
@@ -283,7 +339,12 @@ export class BatchJobs {
           workers: settings.queueUrl ? DEFAULT_QUEUED_CHUNKS : settings.workers,
           maxErrorRate: record.max_error_rate,
           signal: running.controller.signal,
-          onProgress: (progress) => (running.progress = progress),
+          onProgress: (progress) => {
+            running.progress = progress;
+            if (Date.now() - published < PUBLISH_PROGRESS_MS) return;
+            published = Date.now();
+            void this.publish(record);
+          },
           runner: (job, onEvent) =>
             settings.queueUrl ? openQueue(job, settings.queueUrl, onEvent) : LocalPool.open(job, settings.workers, onEvent, { background: true }),
           ...(record.log && chunkLog ? { log: async (job, index) => void (await chunkLog.logChunk(job, index, record.id)) } : {}),
@@ -293,18 +354,18 @@ export class BatchJobs {
       record.counts = { total: rows, successful, failed };
       // Interrupted: cancelled (the record says so already), or the server is stopping (it resumes on the next start).
       if (outcome.status === 'interrupted') {
-        if (record.state === 'cancelled') await saveRecord(root, record);
+        if (record.state === 'cancelled') await this.save(root, record);
         return;
       }
       Object.assign(record, { state: outcome.status, finished: now() });
       if (outcome.message !== undefined) record.message = outcome.message;
-      await saveRecord(root, record);
+      await this.save(root, record);
     } catch (error) {
       // Refused before any chunk ran: an empty or changed input, a model file that changed, a folder in use.
       const message = error instanceof InputError || error instanceof ServiceError ? error.message : `the job could not run: ${(error as Error).message}`;
       if (!(error instanceof InputError || error instanceof ServiceError)) this.logger.error({ err: error, job: record.id }, 'batch job failed');
       if (record.state !== 'cancelled') Object.assign(record, { state: 'failed', message, finished: now() });
-      await saveRecord(root, record).catch((saveError: unknown) =>
+      await this.save(root, record).catch((saveError: unknown) =>
         this.logger.error({ err: saveError, job: record.id }, 'batch: the job record could not be written'),
       );
     }

@@ -26,6 +26,7 @@ import { exportFromStore } from '../retrain/command';
 import type { RetrainSettings } from '../retrain/settings';
 import { judgeOnGateSets } from './gate-run';
 import { MANIFEST_LEASE, RetrainLeases, type Lease } from './retrain-lease';
+import { SharedRuns } from './shared-runs';
 import { AuditedFailure, trainNextVersion } from './train-step';
 
 export interface RetrainRunnerOptions {
@@ -62,16 +63,23 @@ export class RetrainRunner {
   private readonly stopping = new AbortController();
   /** One run per model on every server sharing the store. */
   private readonly leases: RetrainLeases;
+  /** Every replica's runs, as each writes them. */
+  private readonly shared: SharedRuns;
 
   constructor(private readonly options: RetrainRunnerOptions) {
     this.leases =
       options.leases ??
       new RetrainLeases(options.evaluation.db, undefined, (error) => options.log.error({ err: error }, 'retraining: its lease could not be renewed'));
+    this.shared = new SharedRuns(options.evaluation.db);
   }
 
-  /** The runs of `model` this server made, newest first. */
-  list(model: string): RetrainRun[] {
-    return this.runs.get(model) ?? [];
+  /** The runs of `model` on every server sharing the store, newest first; this server's as they are now. */
+  async list(model: string): Promise<RetrainRun[]> {
+    const mine = this.runs.get(model) ?? [];
+    const byId = new Map((await this.shared.list(model)).map((run) => [run.id, run]));
+    // A run whose last write did not reach the store is still listed as it is here.
+    for (const run of mine) byId.set(run.id, structuredClone(run));
+    return [...byId.values()].sort((a, b) => b.started.localeCompare(a.started) || Number(b.id) - Number(a.id)).slice(0, MAX_RETRAIN_RUNS);
   }
 
   /**
@@ -93,6 +101,10 @@ export class RetrainRunner {
           'RETRAIN_RUNNING',
           `a retraining of ${model} is already running on another server sharing the store; one runs at a time per model`,
         );
+      // Holding the lease, no other run of the model is in progress anywhere: one still 'running' lost its server.
+      await this.shared
+        .closeOrphans(model, now())
+        .catch((error: unknown) => this.options.log.error({ err: error, model }, 'retraining: earlier runs could not be closed'));
       const champion = deployments.get(model).champion;
       const entry = await evaluation.audit.record({
         kind: 'retrain_started',
@@ -111,7 +123,8 @@ export class RetrainRunner {
         version: null,
         steps: [],
       };
-      this.runs.set(model, [run, ...this.list(model)].slice(0, MAX_RETRAIN_RUNS));
+      this.runs.set(model, [run, ...(this.runs.get(model) ?? [])].slice(0, MAX_RETRAIN_RUNS));
+      await this.publish(run);
       const held = lease;
       const work = this.execute(run).finally(async () => {
         await held
@@ -141,6 +154,13 @@ export class RetrainRunner {
     await this.idle();
   }
 
+  /** Writes the run for the other replicas; a failure is logged, and the run's next write tries again. */
+  private async publish(run: RetrainRun): Promise<void> {
+    await this.shared
+      .publish(run)
+      .catch((error: unknown) => this.options.log.error({ err: error, model: run.model, run: run.id }, 'retraining: the shared run table was not written'));
+  }
+
   private audit(entry: NewAuditEntry) {
     return this.options.evaluation.audit.record(entry);
   }
@@ -160,10 +180,12 @@ export class RetrainRunner {
       if (this.stopping.signal.aborted) throw new Error('the server is stopping');
       const { value, message } = await work();
       run.steps.push({ step, ok: true, seconds: seconds(), message });
+      await this.publish(run);
       return value;
     } catch (error) {
       const reason = this.stopping.signal.aborted ? `the server stopped the run (${(error as Error).message})` : (error as Error).message;
       run.steps.push({ step, ok: false, seconds: seconds(), message: reason });
+      await this.publish(run);
       throw new StepFailed(step, reason, error instanceof AuditedFailure, { cause: error });
     }
   }
@@ -173,9 +195,11 @@ export class RetrainRunner {
     try {
       const state = await this.steps(run);
       Object.assign(run, { state, finished: now() });
+      await this.publish(run);
       this.options.log.info({ model, run: run.id, state, version: run.version }, `retraining of ${model}: ${state}`);
     } catch (error) {
       Object.assign(run, { state: 'failed', finished: now(), message: (error as Error).message });
+      await this.publish(run);
       this.options.log.error({ err: error, model, run: run.id }, `retraining of ${model} failed`);
       // Every run ends in the audit log: no version yet, the retraining did not finish; else its version is not promoted.
       if (!(error instanceof StepFailed && error.audited)) {

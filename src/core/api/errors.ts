@@ -49,7 +49,11 @@ export const ERROR_CATALOG = {
     status: 503,
     meaning: 'Batch jobs cannot run on this server now: its BATCH_DIR is in use by another server process, or cannot be written.',
   },
-  STORE_UNAVAILABLE: { status: 503, meaning: 'The evaluation store did not commit the data; nothing was kept, retry.' },
+  STORE_UNAVAILABLE: { status: 503, meaning: 'The evaluation store did not answer: a write kept nothing, or a read found nothing to give; retry.' },
+  BATCH_OWNER_UNAVAILABLE: {
+    status: 503,
+    meaning: 'The replica that took the batch job, which holds its output, cannot be reached now; retry once it is back.',
+  },
   INTERNAL: { status: 500, meaning: 'An unexpected failure; the server logged it.' },
 } as const satisfies Record<string, CatalogEntry>;
 

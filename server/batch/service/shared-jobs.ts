@@ -1,0 +1,55 @@
+/**
+ * The batch jobs of every replica sharing the store (table batch_jobs): each
+ * replica writes the status of the jobs it took, with its own address, so any
+ * replica can report any job and knows which replica to ask for its output.
+ * The record and the output themselves stay in the owner's BATCH_DIR.
+ */
+import type { BatchJobStatus } from '../../../src/core/api/batch';
+import { ServiceError } from '../../../src/core/api/errors';
+import type { Queryable } from '../../db/database';
+import { Mutex } from '../../db/mutex';
+
+/** A read that failed: the store is down, and so is every other replica's view of the jobs; retried by the client. */
+function unreadable(error: unknown): never {
+  throw new ServiceError('STORE_UNAVAILABLE', "the evaluation store is unavailable, so the other replicas' batch jobs cannot be read; retry shortly", 1, {
+    cause: error,
+  });
+}
+
+export interface SharedJob {
+  /** The address of the replica that took the job (its REPLICA_URL). */
+  readonly owner: string;
+  readonly status: BatchJobStatus;
+}
+
+export class SharedJobs {
+  /** Writes in order: a late progress write never overwrites a later change of state. */
+  private readonly writes = new Mutex();
+
+  constructor(
+    private readonly db: Queryable,
+    /** This replica's address, written as the owner of the jobs it takes. */
+    readonly self: string,
+  ) {}
+
+  /** Writes a job's status as this replica's, after every write asked before it; rejects if this one fails. */
+  async publish(status: BatchJobStatus): Promise<void> {
+    await this.writes.run(() =>
+      this.db.query(
+        `INSERT INTO batch_jobs (id, owner, created, status) VALUES ($1, $2, $3::timestamptz, $4::jsonb)
+         ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, status = excluded.status, updated = now()`,
+        [status.id, this.self, status.created, JSON.stringify(status)],
+      ),
+    );
+  }
+
+  async get(id: string): Promise<SharedJob | undefined> {
+    const rows = await this.db.query<SharedJob>('SELECT owner, status FROM batch_jobs WHERE id = $1', [id]).catch(unreadable);
+    return rows[0];
+  }
+
+  /** Every replica's jobs, newest first. */
+  async list(): Promise<SharedJob[]> {
+    return this.db.query<SharedJob>('SELECT owner, status FROM batch_jobs ORDER BY created DESC, id DESC').catch(unreadable);
+  }
+}

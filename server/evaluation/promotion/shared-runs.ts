@@ -1,0 +1,52 @@
+/**
+ * The retraining runs of every replica sharing the store (table
+ * retrain_runs): the replica running one writes it as it goes, so any
+ * replica lists every run of a model with its steps and decision.
+ */
+import { ServiceError } from '../../../src/core/api/errors';
+import { MAX_RETRAIN_RUNS, type RetrainRun } from '../../../src/core/api/retrain';
+import type { Queryable } from '../../db/database';
+import { Mutex } from '../../db/mutex';
+
+/** Why a run left 'running' by its server ended. */
+export const ORPHANED = 'its server stopped before the run ended';
+
+export class SharedRuns {
+  /** Writes in order: an earlier step's write never overwrites a later one. */
+  private readonly writes = new Mutex();
+
+  constructor(private readonly db: Queryable) {}
+
+  async publish(run: RetrainRun): Promise<void> {
+    await this.writes.run(() =>
+      this.db.query(
+        `INSERT INTO retrain_runs (id, model, started, run) VALUES ($1, $2, $3::timestamptz, $4::jsonb)
+         ON CONFLICT (id) DO UPDATE SET run = excluded.run, updated = now()`,
+        [run.id, run.model, run.started, JSON.stringify(run)],
+      ),
+    );
+  }
+
+  /** Runs of `model` still 'running' whose server died: failed now. Call holding the model's lease, so none is really running. */
+  async closeOrphans(model: string, finished: string): Promise<void> {
+    await this.writes.run(() =>
+      this.db.query(
+        `UPDATE retrain_runs SET run = run || jsonb_build_object('state', 'failed', 'finished', $2::text, 'message', $3::text), updated = now()
+         WHERE model = $1 AND run->>'state' = 'running'`,
+        [model, finished, ORPHANED],
+      ),
+    );
+  }
+
+  /** The model's runs on every replica, newest first. */
+  async list(model: string): Promise<RetrainRun[]> {
+    const rows = await this.db
+      .query<{ run: RetrainRun }>('SELECT run FROM retrain_runs WHERE model = $1 ORDER BY started DESC, id DESC LIMIT $2', [model, MAX_RETRAIN_RUNS])
+      .catch((error: unknown) => {
+        throw new ServiceError('STORE_UNAVAILABLE', "the evaluation store is unavailable, so the replicas' retraining runs cannot be read; retry shortly", 1, {
+          cause: error,
+        });
+      });
+    return rows.map((row) => row.run);
+  }
+}
