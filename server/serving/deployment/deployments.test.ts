@@ -2,7 +2,9 @@
  * Deployments over a registry serving m and p, versions 1, 2 and 3 (m's 3 with another
  * input): the default, routing in each mode, versions with another input
  * refused as challengers, replicas sharing a store seeing each other's
- * changes once they refresh, the previous champion kept through changes,
+ * changes once they refresh and never overwriting a change not read yet
+ * (made again from the store's, refused if stale twice), the previous
+ * champion kept through changes,
  * promotions of several models checked whole before any is written,
  * rollbacks to the previous champion, and a replica loading the versions
  * another replica's deployment names (routing by its last servable one until
@@ -14,7 +16,7 @@ import type { Queryable } from '../../db/database';
 import type { ServingModel } from '../model';
 import type { ModelRegistry } from '../registry';
 import { Deployments } from './deployments';
-import { memoryDeploymentStore, type DeploymentStore } from './store';
+import { memoryDeploymentStore, StaleDeploymentError, type DeploymentStore } from './store';
 
 const VERSIONS = ['1', '2', '3'];
 const registry = {
@@ -83,6 +85,44 @@ describe('deployments', () => {
     await b.refresh();
     expect(b.get('m')).toEqual(current);
   });
+
+  it('makes a change again from the stored deployment when another replica changed it since: nothing it wrote is lost', async () => {
+    const store = memoryDeploymentStore();
+    const a = await Deployments.open(registry, store);
+    const b = await Deployments.open(registry, store);
+    await a.change('m', { champion: '2', mode: 'none' });
+    // B has not refreshed: it believes the default (3). Its change is judged on A's: the champion it replaces is 2.
+    const { previous, current } = await b.change('m', { champion: '1', challenger: '2', mode: 'shadow' });
+    expect(previous).toMatchObject({ champion: '2', previous_champion: '3' });
+    expect(current).toMatchObject({ champion: '1', previous_champion: '2', challenger: '2', mode: 'shadow' });
+    await a.refresh();
+    expect(a.get('m')).toEqual(current);
+
+    // A rollback through each, A's first: B's finds, in the store, nothing left to roll back.
+    await b.change('m', { champion: '2', mode: 'none' });
+    await a.refresh();
+    await b.refresh();
+    expect((await a.rollback('m')).current.champion).toBe('1');
+    await expect(b.rollback('m')).rejects.toMatchObject({ code: 'NOTHING_TO_ROLL_BACK' });
+    expect(b.get('m').champion).toBe('1');
+  });
+
+  it('refuses a change that finds the deployment changed again after reading it, with DEPLOYMENT_CHANGED', async () => {
+    const memory = memoryDeploymentStore();
+    let puts = 0;
+    // Another replica writes between each read and write of this one.
+    const racing: DeploymentStore = {
+      all: () => memory.all(),
+      put: async () => {
+        puts++;
+        throw new StaleDeploymentError('m');
+      },
+    };
+    const deployments = await Deployments.open(registry, racing);
+    await expect(deployments.change('m', { champion: '1', mode: 'none' })).rejects.toMatchObject({ code: 'DEPLOYMENT_CHANGED' });
+    expect(puts).toBe(2);
+    expect(deployments.get('m').champion).toBe('3');
+  });
 });
 
 describe('promotion and rollback', () => {
@@ -101,7 +141,7 @@ describe('promotion and rollback', () => {
     const store: DeploymentStore = {
       all: () => memory.all(),
       put: async (ds, alongside) => {
-        puts.push(ds.map((d) => d.model));
+        puts.push(ds.map((d) => d.next.model));
         await memory.put(ds);
         await alongside?.(tx);
       },

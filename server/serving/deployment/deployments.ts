@@ -20,7 +20,7 @@ import type { Queryable } from '../../db/database';
 import { quoteValue } from '../inference/json';
 import type { ModelRegistry } from '../registry';
 import { Mutex } from '../../db/mutex';
-import type { DeploymentStore, StoredDeployment } from './store';
+import { StaleDeploymentError, type DeploymentStore, type StoredDeployment } from './store';
 
 /** How a request naming no version is routed. */
 export interface Routing {
@@ -97,12 +97,7 @@ export class Deployments {
    */
   async refresh(): Promise<RefreshReport> {
     // In turn with changes, so a read that began before a change cannot undo it here.
-    await this.changes.run(async () => {
-      const stored = await this.store.all();
-      this.kept.clear();
-      for (const d of stored) this.kept.set(d.model, d);
-      this.noteServable();
-    });
+    await this.changes.run(() => this.reread());
     const loaded: { model: string; versions: string[] }[] = [];
     const failed = new Map<string, string>();
     // A model not loaded here at all is one another replica loaded since this one started (or one unloaded here).
@@ -172,7 +167,7 @@ export class Deployments {
     request: DeploymentRequest,
     options: { now?: number; alongside?: ChangeRecorder } = {},
   ): Promise<{ previous: Deployment; current: Deployment }> {
-    return this.changes.run(async () => {
+    return this.inTurn(async () => {
       const previous = this.get(model);
       const next = this.checked(model, request, previous, options.now ?? Date.now());
       return this.replace(next, previous, options.alongside);
@@ -193,7 +188,7 @@ export class Deployments {
     changes: readonly { model: string; version: string }[],
     options: { now?: number; alongside?: PromotionRecorder } = {},
   ): Promise<{ model: string; previous: Deployment; current: Deployment }[]> {
-    return this.changes.run(async () => {
+    return this.inTurn(async () => {
       const now = options.now ?? Date.now();
       const seen = new Set<string>();
       const planned = changes.map(({ model, version }) => {
@@ -218,7 +213,7 @@ export class Deployments {
       const results = planned.map((p) => p.result);
       const { alongside } = options;
       await this.store.put(
-        planned.map((p) => p.next),
+        planned.map((p) => ({ next: p.next, expected: this.kept.get(p.next.model) })),
         alongside && ((tx) => alongside(tx, results)),
       );
       for (const { next } of planned) this.keep(next);
@@ -232,7 +227,7 @@ export class Deployments {
    * champion any more. 409 NOTHING_TO_ROLL_BACK when there is none.
    */
   rollback(model: string, options: { now?: number; alongside?: ChangeRecorder } = {}): Promise<{ previous: Deployment; current: Deployment }> {
-    return this.changes.run(async () => {
+    return this.inTurn(async () => {
       const previous = this.get(model);
       const back = previous.previous_champion;
       if (back === null || back === previous.champion)
@@ -254,10 +249,45 @@ export class Deployments {
     });
   }
 
+  /**
+   * Runs a change in turn with the others and with refreshes. One made from a deployment another replica has
+   * changed since this one read it is made again from the store's (read now), so its checks judge what is
+   * stored and nothing another replica wrote is overwritten; stale twice, it is refused.
+   */
+  private inTurn<T>(change: () => Promise<T>): Promise<T> {
+    return this.changes.run(async () => {
+      try {
+        return await change();
+      } catch (error) {
+        if (!(error instanceof StaleDeploymentError)) throw error;
+        await this.reread();
+      }
+      try {
+        return await change();
+      } catch (error) {
+        if (!(error instanceof StaleDeploymentError)) throw error;
+        throw new ServiceError(
+          'DEPLOYMENT_CHANGED',
+          `the deployment of ${quoteValue(error.model)} changed on another server while this change was written; read it again and retry`,
+          undefined,
+          { cause: error },
+        );
+      }
+    });
+  }
+
+  /** Reads every deployment from the store again. */
+  private async reread(): Promise<void> {
+    const stored = await this.store.all();
+    this.kept.clear();
+    for (const d of stored) this.kept.set(d.model, d);
+    this.noteServable();
+  }
+
   /** Writes one model's new deployment (with what goes alongside), then keeps it. */
   private async replace(next: StoredDeployment, previous: Deployment, alongside: ChangeRecorder | undefined) {
     const current = wire(next);
-    await this.store.put([next], alongside && ((tx) => alongside(tx, previous, current)));
+    await this.store.put([{ next, expected: this.kept.get(next.model) }], alongside && ((tx) => alongside(tx, previous, current)));
     this.keep(next);
     return { previous, current };
   }

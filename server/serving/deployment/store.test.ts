@@ -4,7 +4,8 @@
  * equal (its previous champion too), several commit in one transaction, the
  * table refuses what the API refuses (an unknown mode, a share outside
  * [0, 1], shadow or ab without a challenger, a previous champion that is the
- * champion), and migration 005 adds the previous champion to the rows
+ * champion), a change made from a deployment replaced since is refused
+ * whole, and migration 005 adds the previous champion to the rows
  * written before it.
  */
 import { copyFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKENDS, eachBackend, freshStore, tempDir } from '../../../test/db/backends';
 import { listMigrations, migrate, MIGRATIONS_DIR } from '../../db/migrate';
 import { openBackend } from '../../db/open';
-import { memoryDeploymentStore, sqlDeploymentStore, type DeploymentStore, type StoredDeployment } from './store';
+import { memoryDeploymentStore, sqlDeploymentStore, StaleDeploymentError, type DeploymentStore, type StoredDeployment } from './store';
 
 const FIRST: StoredDeployment = {
   model: 'm',
@@ -44,19 +45,45 @@ const OTHER: StoredDeployment = {
 };
 const byModel = (ds: StoredDeployment[]) => ds.sort((a, b) => a.model.localeCompare(b.model));
 
+/** Puts `ds` over what the store holds now, as a server that has just read it does. */
+async function putOver(store: DeploymentStore, ds: readonly StoredDeployment[], alongside?: Parameters<DeploymentStore['put']>[1]): Promise<void> {
+  const held = new Map((await store.all()).map((d) => [d.model, d]));
+  await store.put(
+    ds.map((next) => ({ next, expected: held.get(next.model) })),
+    alongside,
+  );
+}
+
+/** A change made from a deployment another server has replaced since is refused, and writes nothing. */
+async function refusesStale(store: DeploymentStore): Promise<void> {
+  await store.put([{ next: FIRST, expected: undefined }]);
+  // Made as if nothing were stored: another server stored FIRST since.
+  await expect(store.put([{ next: SECOND, expected: undefined }])).rejects.toThrow(StaleDeploymentError);
+  await store.put([{ next: SECOND, expected: FIRST }]);
+  // Made from FIRST, which SECOND replaced; one stale change of two writes neither.
+  await expect(
+    store.put([
+      { next: OTHER, expected: undefined },
+      { next: { ...FIRST, since: FIRST.since + 1 }, expected: FIRST },
+    ]),
+  ).rejects.toThrow(/the deployment of m changed in the store since it was read/);
+  expect(await store.all()).toEqual([SECOND]);
+}
+
 async function replaces(store: DeploymentStore): Promise<void> {
-  await store.put([FIRST]);
-  await store.put([OTHER]);
-  await store.put([SECOND]);
+  await putOver(store, [FIRST]);
+  await putOver(store, [OTHER]);
+  await putOver(store, [SECOND]);
   expect(byModel(await store.all())).toEqual([SECOND, OTHER]);
   // Several at once: each replaces its own model's.
   const promoted = { ...OTHER, champion: '4', previousChampion: '3', challenger: null, mode: 'none' as const };
-  await store.put([FIRST, promoted]);
+  await putOver(store, [FIRST, promoted]);
   expect(byModel(await store.all())).toEqual([FIRST, promoted]);
 }
 
 describe('the in-memory deployment store', () => {
   it('keeps the last deployment of each model', () => replaces(memoryDeploymentStore()));
+  it('refuses a change made from a deployment replaced since', () => refusesStale(memoryDeploymentStore()));
 });
 
 eachBackend('the deployments table', (suite) => {
@@ -66,20 +93,26 @@ eachBackend('the deployments table', (suite) => {
     await replaces(sqlDeploymentStore(db));
   });
 
+  it('refuses a change made from a deployment replaced since', async () => {
+    const { db } = suite();
+    await db.query('DELETE FROM deployments');
+    await refusesStale(sqlDeploymentStore(db));
+  });
+
   it('runs what goes with a change in its transaction: both commit, or neither', async () => {
     const { db } = suite();
     await db.query('DELETE FROM deployments');
     const store = sqlDeploymentStore(db);
-    await store.put([FIRST]);
+    await putOver(store, [FIRST]);
     await expect(
-      store.put([SECOND], async (tx) => {
+      putOver(store, [SECOND], async (tx) => {
         await tx.query('SELECT 1');
         throw new Error('the audit entry was refused');
       }),
     ).rejects.toThrow(/refused/);
     expect(await store.all()).toEqual([FIRST]);
     let ran = false;
-    await store.put([SECOND], async (tx) => {
+    await putOver(store, [SECOND], async (tx) => {
       expect(await tx.query<{ champion: string }>("SELECT champion FROM deployments WHERE model = 'm'")).toEqual([{ champion: '1' }]);
       ran = true;
     });
@@ -91,9 +124,9 @@ eachBackend('the deployments table', (suite) => {
     const { db } = suite();
     await db.query('DELETE FROM deployments');
     const store = sqlDeploymentStore(db);
-    await store.put([FIRST, OTHER]);
+    await putOver(store, [FIRST, OTHER]);
     const promoted = { ...FIRST, champion: '2', previousChampion: '1' };
-    await expect(store.put([promoted, { ...OTHER, challengerShare: 2 }])).rejects.toThrow(/check constraint|violates/);
+    await expect(putOver(store, [promoted, { ...OTHER, challengerShare: 2 }])).rejects.toThrow(/check constraint|violates/);
     expect(byModel(await store.all())).toEqual([FIRST, OTHER]);
   });
 
@@ -105,7 +138,7 @@ eachBackend('the deployments table', (suite) => {
     ['the champion as its previous champion', { ...SECOND, previousChampion: '1' }],
   ])('refuses %s', async (_what, deployment) => {
     const store = sqlDeploymentStore(suite().db);
-    await expect(store.put([deployment as StoredDeployment])).rejects.toThrow(/check constraint|violates/);
+    await expect(putOver(store, [deployment as StoredDeployment])).rejects.toThrow(/check constraint|violates/);
   });
 });
 

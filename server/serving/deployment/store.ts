@@ -20,24 +20,48 @@ export interface StoredDeployment {
   readonly since: number;
 }
 
+/** A change and the deployment it was made from, as its server last read it (undefined: none was stored). */
+export interface DeploymentChange {
+  readonly next: StoredDeployment;
+  readonly expected: StoredDeployment | undefined;
+}
+
+/** A change made from a deployment another replica has changed since: nothing was written. */
+export class StaleDeploymentError extends Error {
+  override readonly name = 'StaleDeploymentError';
+  constructor(readonly model: string) {
+    super(`the deployment of ${model} changed in the store since it was read`);
+  }
+}
+
 export interface DeploymentStore {
   all(): Promise<StoredDeployment[]>;
   /**
    * Replaces the deployments of their models, all in one transaction (a
-   * promotion of several models commits whole or not at all). `alongside`
-   * (the audit entries of the change) runs in the same transaction, so
-   * everything commits or nothing does.
+   * promotion of several models commits whole or not at all), if each is
+   * still stored as `expected`; else StaleDeploymentError and nothing is
+   * written, so a replica that has not read another's change yet never
+   * overwrites it. `alongside` (the audit entries of the change) runs in the
+   * same transaction, so everything commits or nothing does.
    */
-  put(deployments: readonly StoredDeployment[], alongside?: (tx: Queryable) => Promise<void>): Promise<void>;
+  put(changes: readonly DeploymentChange[], alongside?: (tx: Queryable) => Promise<void>): Promise<void>;
 }
+
+/** Whether the stored deployment is the one a change was made from (the same change: the same time and versions). */
+const same = (stored: StoredDeployment | undefined, expected: StoredDeployment | undefined) =>
+  stored === undefined || expected === undefined
+    ? stored === expected
+    : stored.since === expected.since && stored.champion === expected.champion && stored.challenger === expected.challenger && stored.mode === expected.mode;
 
 export function memoryDeploymentStore(): DeploymentStore {
   const kept = new Map<string, StoredDeployment>();
   return {
     all: async () => [...kept.values()],
     // Without a store there is no audit log either: nothing is ever asked to run alongside.
-    put: async (deployments) => {
-      for (const d of deployments) kept.set(d.model, d);
+    put: async (changes) => {
+      const stale = changes.find((c) => !same(kept.get(c.next.model), c.expected));
+      if (stale) throw new StaleDeploymentError(stale.next.model);
+      for (const { next } of changes) kept.set(next.model, next);
     },
   };
 }
@@ -66,15 +90,24 @@ export function sqlDeploymentStore(db: Database): DeploymentStore {
           since: new Date(r.since).getTime(),
         }),
       ),
-    put: (deployments, alongside) =>
+    put: (changes, alongside) =>
       db.transaction(async (tx) => {
-        for (const d of deployments) {
-          await tx.query(
-            `INSERT INTO deployments (model, champion, previous_champion, challenger, mode, challenger_share, since) VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (model) DO UPDATE SET champion = excluded.champion, previous_champion = excluded.previous_champion,
-               challenger = excluded.challenger, mode = excluded.mode, challenger_share = excluded.challenger_share, since = excluded.since`,
-            [d.model, d.champion, d.previousChampion, d.challenger, d.mode, d.challengerShare, new Date(d.since).toISOString()],
-          );
+        for (const { next: d, expected: e } of changes) {
+          const values = [d.model, d.champion, d.previousChampion, d.challenger, d.mode, d.challengerShare, new Date(d.since).toISOString()];
+          // Written only over the row the change was made from (or none): a row another replica wrote since makes it stale.
+          const written =
+            e === undefined
+              ? await tx.query(
+                  `INSERT INTO deployments (model, champion, previous_champion, challenger, mode, challenger_share, since) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                   ON CONFLICT (model) DO NOTHING RETURNING model`,
+                  values,
+                )
+              : await tx.query(
+                  `UPDATE deployments SET champion = $2, previous_champion = $3, challenger = $4, mode = $5, challenger_share = $6, since = $7
+                   WHERE model = $1 AND since = $8::timestamptz AND champion = $9 AND challenger IS NOT DISTINCT FROM $10 AND mode = $11 RETURNING model`,
+                  [...values, new Date(e.since).toISOString(), e.champion, e.challenger, e.mode],
+                );
+          if (written.length === 0) throw new StaleDeploymentError(d.model);
         }
         await alongside?.(tx);
       }),

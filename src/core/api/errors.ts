@@ -32,6 +32,10 @@ export const ERROR_CATALOG = {
   NO_CHALLENGER: { status: 409, meaning: 'A promotion names no version and the model has no challenger to promote.' },
   ALREADY_CHAMPION: { status: 409, meaning: 'The version to promote is already the champion.' },
   NOTHING_TO_ROLL_BACK: { status: 409, meaning: 'The model has no previous champion to roll back to.' },
+  DEPLOYMENT_CHANGED: {
+    status: 409,
+    meaning: "The model's deployment changed on another server while the change was written, twice; nothing was written: read it again and retry.",
+  },
   RETRAIN_RUNNING: { status: 409, meaning: 'A retraining of the model is already running; one runs at a time per model.' },
   BODY_TOO_LARGE: { status: 413, meaning: 'The body is larger than BODY_LIMIT_BYTES.' },
   URL_TOO_LONG: { status: 414, meaning: 'The URL or one of its path parameters is too long.' },
