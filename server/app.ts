@@ -89,7 +89,14 @@ export async function buildServer(config: ServerConfig): Promise<Server> {
   if (evaluation) metrics.evaluation.watchBuffer(() => evaluation.log.buffered);
   // With the store, every replica sharing it reports every replica's jobs.
   const batchJobs = evaluation
-    ? new BatchJobs(config.batch, app.log, ChunkLog.over(evaluation.db, evaluation.layouts), new SharedJobs(evaluation.db, config.replicaUrl))
+    ? new BatchJobs(
+        config.batch,
+        app.log,
+        ChunkLog.over(evaluation.db, evaluation.layouts),
+        new SharedJobs(evaluation.db, config.replicaUrl, (error, id) =>
+          app.log.warn({ err: error, job: id }, 'batch: the shared job table is not written; other replicas report an older state until it is'),
+        ),
+      )
     : new BatchJobs(config.batch, app.log, undefined);
   // In the store with continued evaluation, so deployments outlive a restart and replicas share them.
   const deployments = await Deployments.open(registry, evaluation ? sqlDeploymentStore(evaluation.db) : memoryDeploymentStore());

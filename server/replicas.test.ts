@@ -170,9 +170,10 @@ describe('two replicas sharing Redis, PostgreSQL and the model registry', () => 
       expect(reply.statusCode).toBe(200);
       return RetrainRuns.parse(reply.json()).runs;
     };
-    const [fromA, fromB] = [await runs(a), await runs(b)];
-    // Too few labels: the run stops at its export, as both replicas say.
-    expect(fromB).toEqual(fromA);
+    const fromA = await runs(a);
+    // Written in the background: B lists the run as A has it within moments. Too few labels: it stopped at its export.
+    await expect.poll(() => runs(b), { timeout: 10_000, interval: 50 }).toEqual(fromA);
+    const fromB = await runs(b);
     expect(fromB).toHaveLength(1);
     expect(fromB[0]).toMatchObject({ id, state: 'failed', steps: [{ step: 'export', ok: false }] });
   });

@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError } from '../../src/core/api/errors';
+import { REQUEST_ID_HEADER } from '../http/request-id';
 
 /** Set on a forwarded request, so the replica asked answers it itself or not at all (never forwards it on). */
 export const FORWARDED_HEADER = 'x-batch-forwarded-by';
@@ -29,6 +30,8 @@ export async function forwardToOwner(request: FastifyRequest, reply: FastifyRepl
       method: request.method,
       headers: {
         [FORWARDED_HEADER]: self,
+        // The same id in both replicas' logs.
+        [REQUEST_ID_HEADER]: request.id,
         ...(request.headers.authorization === undefined ? {} : { authorization: request.headers.authorization }),
       },
       signal: controller.signal,

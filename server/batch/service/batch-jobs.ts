@@ -47,6 +47,10 @@ export interface JobInput {
 }
 
 const now = () => new Date().toISOString();
+/** How long a new job waits for the shared table before it is acknowledged, at most. */
+const CREATE_PUBLISH_WAIT_MS = 2000;
+/** How long a stopping server goes on writing statuses to the shared table, at most. */
+const CLOSE_PUBLISH_GRACE_MS = 2000;
 /** How often a running job's counts are written to the shared table, at most. */
 const PUBLISH_PROGRESS_MS = 1000;
 
@@ -119,7 +123,7 @@ export class BatchJobs {
       }
       this.root = root;
       // Jobs whose last write did not reach the shared table (or that predate it) are reported by every replica again.
-      for (const record of this.records.values()) await this.publish(record);
+      for (const record of this.records.values()) void this.publish(record);
       this.pump();
       return root;
     })();
@@ -181,7 +185,8 @@ export class BatchJobs {
     await makeJobFolder(root, id);
     await saveRecord(root, record);
     this.records.set(id, record);
-    await this.publish(record);
+    // Reported by every replica before it is acknowledged, unless the store is slow: then a moment later.
+    await Promise.race([this.publish(record), new Promise((resolve) => setTimeout(resolve, CREATE_PUBLISH_WAIT_MS).unref())]);
     this.pump();
     return this.statusOf(record);
   }
@@ -201,7 +206,12 @@ export class BatchJobs {
     const mine = [...this.records.values()].reverse().map((record) => this.statusOf(record));
     if (!this.shared) return mine;
     const byId = new Map(mine.map((status) => [status.id, status]));
-    const all = (await this.shared.list()).map(({ status }) => byId.get(status.id) ?? status);
+    const shared = await this.shared.list().catch((error: unknown) => {
+      // This server's jobs are still known: listed, with the others' missing until the store is back.
+      this.logger.warn({ err: error }, "batch: the store is unavailable; listing this server's jobs only");
+      return [];
+    });
+    const all = shared.map(({ status }) => byId.get(status.id) ?? status);
     // A job whose write to the table failed is still listed by its owner.
     const listed = new Set(all.map((status) => status.id));
     return [...mine.filter((status) => !listed.has(status.id)), ...all].sort((a, b) => b.created.localeCompare(a.created) || b.id.localeCompare(a.id));
@@ -250,6 +260,7 @@ export class BatchJobs {
     this.running?.controller.abort();
     await this.running?.done;
     await this.opening?.catch(() => undefined);
+    await this.shared?.close(CLOSE_PUBLISH_GRACE_MS);
     this.release?.();
   }
 
@@ -268,19 +279,15 @@ export class BatchJobs {
     return this.records.get(id);
   }
 
-  /** Writes the record (the truth, before anything is acknowledged), then its status for the other replicas. */
+  /** Writes the record (the truth, before anything is acknowledged), then queues its status for the other replicas. */
   private async save(root: string, record: JobRecord): Promise<void> {
     await saveRecord(root, record);
-    await this.publish(record);
+    void this.publish(record);
   }
 
-  /** A failed write to the shared table is logged, not thrown: the job goes on, and its next change writes it again. */
-  private async publish(record: JobRecord): Promise<void> {
-    await this.shared
-      ?.publish(this.statusOf(record))
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error, job: record.id }, 'batch: the shared job table was not written; other replicas report an older state'),
-      );
+  /** Queues the job's status for the shared table, written in the background (retried until the store takes it). */
+  private publish(record: JobRecord): Promise<void> {
+    return this.shared?.publish(this.statusOf(record)) ?? Promise.resolve();
   }
 
   private statusOf(record: JobRecord): BatchJobStatus {
@@ -352,6 +359,8 @@ export class BatchJobs {
       );
       const { rows, successful, failed } = outcome.job.counts;
       record.counts = { total: rows, successful, failed };
+      // From here the status reports the committed counts: the progress counted rows of chunks given up.
+      running.progress = undefined;
       // Interrupted: cancelled (the record says so already), or the server is stopping (it resumes on the next start).
       if (outcome.status === 'interrupted') {
         if (record.state === 'cancelled') await this.save(root, record);
@@ -361,6 +370,7 @@ export class BatchJobs {
       if (outcome.message !== undefined) record.message = outcome.message;
       await this.save(root, record);
     } catch (error) {
+      running.progress = undefined;
       // Refused before any chunk ran: an empty or changed input, a model file that changed, a folder in use.
       const message = error instanceof InputError || error instanceof ServiceError ? error.message : `the job could not run: ${(error as Error).message}`;
       if (!(error instanceof InputError || error instanceof ServiceError)) this.logger.error({ err: error, job: record.id }, 'batch job failed');

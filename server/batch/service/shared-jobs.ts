@@ -2,12 +2,20 @@
  * The batch jobs of every replica sharing the store (table batch_jobs): each
  * replica writes the status of the jobs it took, with its own address, so any
  * replica can report any job and knows which replica to ask for its output.
- * The record and the output themselves stay in the owner's BATCH_DIR.
+ * The record and the output themselves stay in the owner's BATCH_DIR, and a
+ * job never waits on these writes: they run in the background, the latest
+ * status of each job only, retried until the store takes them.
  */
 import type { BatchJobStatus } from '../../../src/core/api/batch';
 import { ServiceError } from '../../../src/core/api/errors';
 import type { Queryable } from '../../db/database';
-import { Mutex } from '../../db/mutex';
+import { LatestWrites } from '../../db/latest-writes';
+
+export interface SharedJob {
+  /** The address of the replica that took the job (its REPLICA_URL). */
+  readonly owner: string;
+  readonly status: BatchJobStatus;
+}
 
 /** A read that failed: the store is down, and so is every other replica's view of the jobs; retried by the client. */
 function unreadable(error: unknown): never {
@@ -16,31 +24,29 @@ function unreadable(error: unknown): never {
   });
 }
 
-export interface SharedJob {
-  /** The address of the replica that took the job (its REPLICA_URL). */
-  readonly owner: string;
-  readonly status: BatchJobStatus;
-}
-
 export class SharedJobs {
-  /** Writes in order: a late progress write never overwrites a later change of state. */
-  private readonly writes = new Mutex();
+  private readonly writes: LatestWrites<BatchJobStatus>;
 
   constructor(
     private readonly db: Queryable,
     /** This replica's address, written as the owner of the jobs it takes. */
     readonly self: string,
-  ) {}
-
-  /** Writes a job's status as this replica's, after every write asked before it; rejects if this one fails. */
-  async publish(status: BatchJobStatus): Promise<void> {
-    await this.writes.run(() =>
-      this.db.query(
-        `INSERT INTO batch_jobs (id, owner, created, status) VALUES ($1, $2, $3::timestamptz, $4::jsonb)
-         ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, status = excluded.status, updated = now()`,
-        [status.id, this.self, status.created, JSON.stringify(status)],
-      ),
+    onWriteError: (error: unknown, id: string) => void = () => undefined,
+  ) {
+    this.writes = new LatestWrites(
+      (status) =>
+        db.query(
+          `INSERT INTO batch_jobs (id, owner, created, status) VALUES ($1, $2, $3::timestamptz, $4::jsonb)
+           ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, status = excluded.status, updated = now()`,
+          [status.id, self, status.created, JSON.stringify(status)],
+        ),
+      onWriteError,
     );
+  }
+
+  /** Queues a job's status as this replica's; resolves once it (or a later one) is written. */
+  publish(status: BatchJobStatus): Promise<void> {
+    return this.writes.put(status.id, status);
   }
 
   async get(id: string): Promise<SharedJob | undefined> {
@@ -51,5 +57,10 @@ export class SharedJobs {
   /** Every replica's jobs, newest first. */
   async list(): Promise<SharedJob[]> {
     return this.db.query<SharedJob>('SELECT owner, status FROM batch_jobs ORDER BY created DESC, id DESC').catch(unreadable);
+  }
+
+  /** Writes what is still queued, for at most `graceMs`. */
+  close(graceMs: number): Promise<void> {
+    return this.writes.close(graceMs);
   }
 }

@@ -56,6 +56,8 @@ class StepFailed extends Error {
 }
 
 const now = () => new Date().toISOString();
+/** How long a stopping server goes on writing its runs to the shared table, at most. */
+const CLOSE_PUBLISH_GRACE_MS = 2000;
 
 export class RetrainRunner {
   private readonly runs = new Map<string, RetrainRun[]>();
@@ -70,13 +72,20 @@ export class RetrainRunner {
     this.leases =
       options.leases ??
       new RetrainLeases(options.evaluation.db, undefined, (error) => options.log.error({ err: error }, 'retraining: its lease could not be renewed'));
-    this.shared = new SharedRuns(options.evaluation.db);
+    this.shared = new SharedRuns(options.evaluation.db, (error, id) =>
+      options.log.error({ err: error, run: id }, 'retraining: the shared run table is not written; other replicas list an older state until it is'),
+    );
   }
 
   /** The runs of `model` on every server sharing the store, newest first; this server's as they are now. */
   async list(model: string): Promise<RetrainRun[]> {
     const mine = this.runs.get(model) ?? [];
-    const byId = new Map((await this.shared.list(model)).map((run) => [run.id, run]));
+    const shared = await this.shared.list(model).catch((error: unknown) => {
+      // This server's runs are still known: listed, with the others' missing until the store is back.
+      this.options.log.error({ err: error, model }, "retraining: the store is unavailable; listing this server's runs only");
+      return [];
+    });
+    const byId = new Map(shared.map((run) => [run.id, run]));
     // A run whose last write did not reach the store is still listed as it is here.
     for (const run of mine) byId.set(run.id, structuredClone(run));
     return [...byId.values()].sort((a, b) => b.started.localeCompare(a.started) || Number(b.id) - Number(a.id)).slice(0, MAX_RETRAIN_RUNS);
@@ -124,7 +133,7 @@ export class RetrainRunner {
         steps: [],
       };
       this.runs.set(model, [run, ...(this.runs.get(model) ?? [])].slice(0, MAX_RETRAIN_RUNS));
-      await this.publish(run);
+      this.publish(run);
       const held = lease;
       const work = this.execute(run).finally(async () => {
         await held
@@ -152,13 +161,12 @@ export class RetrainRunner {
   async close(): Promise<void> {
     this.stopping.abort();
     await this.idle();
+    await this.shared.close(CLOSE_PUBLISH_GRACE_MS);
   }
 
-  /** Writes the run for the other replicas; a failure is logged, and the run's next write tries again. */
-  private async publish(run: RetrainRun): Promise<void> {
-    await this.shared
-      .publish(run)
-      .catch((error: unknown) => this.options.log.error({ err: error, model: run.model, run: run.id }, 'retraining: the shared run table was not written'));
+  /** Queues the run, as it is now, for the other replicas (written in the background, retried until the store takes it). */
+  private publish(run: RetrainRun): void {
+    void this.shared.publish(run);
   }
 
   private audit(entry: NewAuditEntry) {
@@ -180,12 +188,12 @@ export class RetrainRunner {
       if (this.stopping.signal.aborted) throw new Error('the server is stopping');
       const { value, message } = await work();
       run.steps.push({ step, ok: true, seconds: seconds(), message });
-      await this.publish(run);
+      this.publish(run);
       return value;
     } catch (error) {
       const reason = this.stopping.signal.aborted ? `the server stopped the run (${(error as Error).message})` : (error as Error).message;
       run.steps.push({ step, ok: false, seconds: seconds(), message: reason });
-      await this.publish(run);
+      this.publish(run);
       throw new StepFailed(step, reason, error instanceof AuditedFailure, { cause: error });
     }
   }
@@ -195,11 +203,11 @@ export class RetrainRunner {
     try {
       const state = await this.steps(run);
       Object.assign(run, { state, finished: now() });
-      await this.publish(run);
+      this.publish(run);
       this.options.log.info({ model, run: run.id, state, version: run.version }, `retraining of ${model}: ${state}`);
     } catch (error) {
       Object.assign(run, { state: 'failed', finished: now(), message: (error as Error).message });
-      await this.publish(run);
+      this.publish(run);
       this.options.log.error({ err: error, model, run: run.id }, `retraining of ${model} failed`);
       // Every run ends in the audit log: no version yet, the retraining did not finish; else its version is not promoted.
       if (!(error instanceof StepFailed && error.audited)) {

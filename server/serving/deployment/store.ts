@@ -47,11 +47,11 @@ export interface DeploymentStore {
   put(changes: readonly DeploymentChange[], alongside?: (tx: Queryable) => Promise<void>): Promise<void>;
 }
 
-/** Whether the stored deployment is the one a change was made from (the same change: the same time and versions). */
+/** Whether the stored deployment is the one a change was made from: every field the same. */
 const same = (stored: StoredDeployment | undefined, expected: StoredDeployment | undefined) =>
   stored === undefined || expected === undefined
     ? stored === expected
-    : stored.since === expected.since && stored.champion === expected.champion && stored.challenger === expected.challenger && stored.mode === expected.mode;
+    : (Object.keys(expected) as (keyof StoredDeployment)[]).every((field) => stored[field] === expected[field]);
 
 export function memoryDeploymentStore(): DeploymentStore {
   const kept = new Map<string, StoredDeployment>();
@@ -103,9 +103,12 @@ export function sqlDeploymentStore(db: Database): DeploymentStore {
                   values,
                 )
               : await tx.query(
+                  // `since` as read (milliseconds), whatever precision wrote it; every other column as read.
                   `UPDATE deployments SET champion = $2, previous_champion = $3, challenger = $4, mode = $5, challenger_share = $6, since = $7
-                   WHERE model = $1 AND since = $8::timestamptz AND champion = $9 AND challenger IS NOT DISTINCT FROM $10 AND mode = $11 RETURNING model`,
-                  [...values, new Date(e.since).toISOString(), e.champion, e.challenger, e.mode],
+                   WHERE model = $1 AND date_trunc('milliseconds', since) = $8::timestamptz AND champion = $9
+                     AND previous_champion IS NOT DISTINCT FROM $10 AND challenger IS NOT DISTINCT FROM $11 AND mode = $12 AND challenger_share = $13
+                   RETURNING model`,
+                  [...values, new Date(e.since).toISOString(), e.champion, e.previousChampion, e.challenger, e.mode, e.challengerShare],
                 );
           if (written.length === 0) throw new StaleDeploymentError(d.model);
         }
