@@ -102,9 +102,21 @@ test('nothing queued offline is lost when the tab closes: the next visit answers
 
   // A new tab, still offline: the app starts from the precache and the requests are still there.
   const next = await context.newPage();
+  // Every count the connection pill shows, from its first render: the queue is never shown empty on the way to 2.
+  await next.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { pillCounts: string[] }).pillCounts = seen;
+    new MutationObserver(() => {
+      const shown = document.querySelector('[data-testid="outbox-count"]')?.textContent;
+      if (shown !== undefined && shown !== null && seen.at(-1) !== shown) seen.push(shown);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
   await next.goto('/');
   await waitForPhaseOne(next);
   await expect(outbox(next)).toHaveAttribute('data-count', '2');
+  await expect(next.getByTestId('outbox-count')).toHaveText('2');
+  const shown = await next.evaluate(() => (window as unknown as { pillCounts: string[] }).pillCounts);
+  expect(shown.filter((count) => count !== '…')[0]).toBe('2');
   await expect(next.getByTestId('history').locator('li[data-status="queued"]')).toHaveCount(3);
 
   await context.setOffline(false);

@@ -3,8 +3,8 @@ import './Connection.css';
 
 interface Props {
   readonly online: boolean;
-  /** Everything waiting to be sent. */
-  readonly waiting: number;
+  /** Everything waiting to be sent; undefined until the app's store is read. */
+  readonly waiting: number | undefined;
   readonly onOpen: () => void;
 }
 
@@ -22,9 +22,9 @@ export function ConnectionPill({ online, waiting, onOpen }: Props) {
       <span className="connection-state" data-testid="status-online" data-online={online}>
         {online ? 'online' : 'offline'}
       </span>
-      <span className={waiting === 0 ? 'waiting none' : 'waiting'}>
+      <span className={waiting ? 'waiting' : 'waiting none'}>
         <span className="outbox-count" data-testid="outbox-count" data-count={waiting}>
-          {waiting}
+          {waiting ?? '…'}
         </span>{' '}
         waiting
       </span>

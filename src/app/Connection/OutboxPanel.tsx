@@ -6,9 +6,9 @@ import type { Pending, PendingItem } from '../hooks/use-two-phase';
 interface Props {
   readonly open: boolean;
   readonly online: boolean;
-  /** Everything waiting. */
-  readonly waiting: number;
-  readonly pending: Pending;
+  /** Everything waiting; undefined (with `pending`) until the app's store is read. */
+  readonly waiting: number | undefined;
+  readonly pending: Pending | undefined;
   readonly onRetry: () => void;
   readonly onClose: () => void;
 }
@@ -19,12 +19,20 @@ const KIND_TEXT: Readonly<Record<PendingItem['kind'], string>> = {
   logs: 'Usage records',
 };
 
+/** What waits, in words: unknown before the store is read, never "nothing" then. */
+function waitingText(waiting: number | undefined, online: boolean): string {
+  if (waiting === undefined) return 'Reading what waits to be sent…';
+  if (waiting === 0) return 'Nothing is waiting to be sent.';
+  return `${waiting} waiting to be sent${online ? '' : ' once the app is online again'}.`;
+}
+
 export function OutboxPanel({ open, online, waiting, pending, onRetry, onClose }: Props) {
   const dialog = useModalDialog(open);
+  const { predictions = 0, feedback = 0, logs = 0, items = [] } = pending ?? {};
   const counts: [string, number][] = [
-    [pending.predictions === 1 ? 'drawing for the full model' : 'drawings for the full model', pending.predictions],
-    [pending.feedback === 1 ? 'label' : 'labels', pending.feedback],
-    [pending.logs === 1 ? 'usage record' : 'usage records', pending.logs],
+    [predictions === 1 ? 'drawing for the full model' : 'drawings for the full model', predictions],
+    [feedback === 1 ? 'label' : 'labels', feedback],
+    [logs === 1 ? 'usage record' : 'usage records', logs],
   ];
   return (
     <dialog ref={dialog} className="dialog outbox" aria-labelledby="outbox-title" data-testid="outbox-panel" onClose={onClose}>
@@ -36,9 +44,9 @@ export function OutboxPanel({ open, online, waiting, pending, onRetry, onClose }
       </div>
       <div className="dialog-body">
         <p data-testid="status-outbox" data-count={waiting}>
-          {waiting === 0 ? 'Nothing is waiting to be sent.' : `${waiting} waiting to be sent${online ? '' : ' once the app is online again'}.`}
+          {waitingText(waiting, online)}
         </p>
-        {waiting > 0 && (
+        {waiting !== undefined && waiting > 0 && (
           <ul className="outbox-counts">
             {counts
               .filter(([, n]) => n > 0)
@@ -49,10 +57,10 @@ export function OutboxPanel({ open, online, waiting, pending, onRetry, onClose }
               ))}
           </ul>
         )}
-        {pending.items.length > 0 && (
+        {items.length > 0 && (
           // Focusable: a long list scrolls, and keyboard users must reach it.
           <ol className="outbox-items" tabIndex={0} aria-label="Waiting to be sent">
-            {pending.items.map((item) => (
+            {items.map((item) => (
               <li key={`${item.kind}:${item.key}`} data-testid="outbox-item" data-kind={item.kind}>
                 <span>{KIND_TEXT[item.kind]}</span>
                 <span className="muted small">
@@ -65,7 +73,7 @@ export function OutboxPanel({ open, online, waiting, pending, onRetry, onClose }
           </ol>
         )}
         <div>
-          <button type="button" className="button primary" data-testid="outbox-retry" disabled={!online || waiting === 0} onClick={onRetry}>
+          <button type="button" className="button primary" data-testid="outbox-retry" disabled={!online || !waiting} onClick={onRetry}>
             Send now
           </button>
         </div>

@@ -42,8 +42,6 @@ export interface Pending {
   readonly items: readonly PendingItem[];
 }
 
-const NOTHING_PENDING: Pending = { predictions: 0, feedback: 0, logs: 0, items: [] };
-
 function storedAppConfig(): AppConfig {
   try {
     const stored = AppConfig.safeParse(JSON.parse(localStorage.getItem(APP_CONFIG_KEY) ?? 'null'));
@@ -57,9 +55,9 @@ export interface TwoPhase {
   readonly answer?: Answer;
   readonly preview?: Verdict;
   readonly history: readonly HistoryEntry[];
-  /** Everything waiting for the server: cloud calls, labels and edge records. */
-  readonly outboxCount: number;
-  readonly pending: Pending;
+  /** Everything waiting for the server: cloud calls, labels and edge records; undefined until the store is read. */
+  readonly outboxCount: number | undefined;
+  readonly pending: Pending | undefined;
   /** Sends everything waiting now. */
   readonly retry: () => void;
   /** The user's label for an answer: stored at once, sent when online. */
@@ -80,7 +78,8 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
   const [opened, setOpened] = useState<{ readonly store: AppStore; readonly predictor: Predictor; readonly uploader: Uploader }>();
   const [answer, setAnswer] = useState<Answer>();
   const [history, setHistory] = useState<readonly HistoryEntry[]>([]);
-  const [pending, setPending] = useState<Pending>(NOTHING_PENDING);
+  // Unknown, not none, until the store is read: a queue of requests never shows as empty for a moment.
+  const [pending, setPending] = useState<Pending>();
   const [revision, setRevision] = useState<Answer>();
   const [error, setError] = useState<string>();
   const drawingId = useRef<string>(crypto.randomUUID());
@@ -167,14 +166,14 @@ export function useTwoPhase(manifest: Manifest, edge: EdgeClient | undefined, se
     }
     await refresh();
   }, [predictor, uploader, refresh, live]);
-  const outboxCount = pending.predictions + pending.feedback + pending.logs;
+  const outboxCount = pending && pending.predictions + pending.feedback + pending.logs;
 
   // At start and whenever the app comes back online; then every so often while requests wait.
   useEffect(() => {
     void Promise.resolve().then(replay);
   }, [online, replay]);
   useEffect(() => {
-    if (!online || outboxCount === 0) return;
+    if (!online || !outboxCount) return;
     const timer = setInterval(() => void replay(), RETRY_MS);
     return () => clearInterval(timer);
   }, [online, outboxCount, replay]);
