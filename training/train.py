@@ -88,6 +88,30 @@ def validation_figures(model, validation):
     return accuracy(model, *validation["digits"]), accuracy(model, *validation["negatives"])
 
 
+def weighted_loss(reject_weight):
+    """Cross-entropy over the eleven outputs, "not a digit" weighted by reject_weight."""
+    weights = torch.ones(CLASSES)
+    weights[REJECT] = reject_weight
+    return nn.CrossEntropyLoss(weight=weights)
+
+
+def run_epoch(model, optimizer, loss_fn, x, y, generator, batch, schedule=None):
+    """One pass over (x, y) in an order the generator draws, batch by batch; returns the mean loss."""
+    model.train()
+    order = torch.randperm(len(y), generator=generator)
+    total = 0.0
+    for start in range(0, len(order), batch):
+        idx = order[start : start + batch]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x[idx]), y[idx])
+        loss.backward()
+        optimizer.step()
+        if schedule is not None:
+            schedule.step()
+        total += loss.item() * len(idx)
+    return total / len(y)
+
+
 def train_model(name, model, data, epochs, lr, reject_weight):
     train, labels, negatives, validation = data
     generator = torch.Generator().manual_seed(SEED)
@@ -96,26 +120,14 @@ def train_model(name, model, data, epochs, lr, reject_weight):
     per_epoch = len(labels) + negatives_per_epoch(len(labels))
     steps = epochs * ((per_epoch + batch - 1) // batch)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps)
-    weights = torch.ones(CLASSES)
-    weights[REJECT] = reject_weight
-    loss_fn = nn.CrossEntropyLoss(weight=weights)
+    loss_fn = weighted_loss(reject_weight)
     started = time.time()
     for epoch in range(epochs):
-        model.train()
         x, y = epoch_batch_source(train, labels, negatives, generator)
-        order = torch.randperm(len(y), generator=generator)
-        total = 0.0
-        for start in range(0, len(order), batch):
-            idx = order[start : start + batch]
-            optimizer.zero_grad()
-            loss = loss_fn(model(x[idx]), y[idx])
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total += loss.item() * len(idx)
+        loss = run_epoch(model, optimizer, loss_fn, x, y, generator, batch, schedule)
         digits, rejected = validation_figures(model, validation)
         print(
-            f"{name} epoch {epoch + 1}/{epochs} loss {total / len(y):.4f} validation digits {digits * 100:.2f}%, "
+            f"{name} epoch {epoch + 1}/{epochs} loss {loss:.4f} validation digits {digits * 100:.2f}%, "
             f"negatives rejected {rejected * 100:.2f}% ({time.time() - started:.0f}s)",
             flush=True,
         )

@@ -26,11 +26,10 @@ import numpy as np
 import onnx
 import torch
 from onnx import numpy_helper
-from torch import nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from models import CLASSES, REJECT, FullNet, SmallNet, count_parameters, fold_batchnorm  # noqa: E402
-from train import NEGATIVE_SHARE, SEED, THREADS, accuracy, export, read_samples  # noqa: E402
+from models import REJECT, FullNet, SmallNet, count_parameters, fold_batchnorm  # noqa: E402
+from train import NEGATIVE_SHARE, SEED, THREADS, accuracy, export, read_samples, run_epoch, weighted_loss  # noqa: E402
 
 FEEDBACK_SHARE = 0.25
 MAX_REPEAT = 8
@@ -132,28 +131,17 @@ def main():
     _, lr, reject_weight = SPECS[args.model]
     generator = torch.Generator().manual_seed(SEED)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    weights = torch.ones(CLASSES)
-    weights[REJECT] = reject_weight
-    loss_fn = nn.CrossEntropyLoss(weight=weights)
+    loss_fn = weighted_loss(reject_weight)
     per_epoch = 0
     for epoch in range(args.epochs):
-        model.train()
         x, y = epoch_data(train, labels, negatives, (fb, fb_labels), repeat, original, generator)
         per_epoch = len(y)
         # Cosine decay, epoch by epoch, from lr towards a tenth of it (reached after the last epoch).
         for group in optimizer.param_groups:
             group["lr"] = lr * (0.55 + 0.45 * np.cos(np.pi * epoch / max(1, args.epochs)))
-        order = torch.randperm(len(y), generator=generator)
-        total = 0.0
-        for start in range(0, len(order), BATCH):
-            idx = order[start : start + BATCH]
-            optimizer.zero_grad()
-            loss = loss_fn(model(x[idx]), y[idx])
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(idx)
+        loss = run_epoch(model, optimizer, loss_fn, x, y, generator, BATCH)
         print(
-            f"{args.model} epoch {epoch + 1}/{args.epochs}: loss {total / len(y):.4f}, validation digits "
+            f"{args.model} epoch {epoch + 1}/{args.epochs}: loss {loss:.4f}, validation digits "
             f"{accuracy(model, *validation) * 100:.2f}% ({time.time() - started:.0f}s)",
             flush=True,
         )
