@@ -13,7 +13,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BatchJobCreated, BatchJobList, BatchJobOptions, BatchJobRequest, BatchJobStatus } from '../../src/core/api/batch';
+import { BatchJobCreated, BatchJobList, BatchJobListQuery, BatchJobOptions, BatchJobRequest, BatchJobStatus } from '../../src/core/api/batch';
 import { ServiceError } from '../../src/core/api/errors';
 import type { BatchJobs, JobInput } from '../batch/service/batch-jobs';
 import { UPLOAD_NAME } from '../batch/service/job-records';
@@ -134,8 +134,16 @@ export const batchJobRoutes: FastifyPluginAsyncZod<RouteOptions & { readonly job
 
   app.get(
     '/v1/batch-jobs',
-    { schema: { tags, summary: 'Every batch job, newest first', security, response: { 200: BatchJobList, ...ERROR_RESPONSES } } },
-    async () => ({ jobs: await jobs.list() }),
+    {
+      schema: {
+        tags,
+        summary: 'The batch jobs of every replica sharing the store, newest first, a page at a time',
+        security,
+        querystring: BatchJobListQuery,
+        response: { 200: BatchJobList, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => jobs.list(request.query),
   );
 
   app.get(

@@ -28,7 +28,7 @@ import { formatOf, InputError } from '../plan';
 import { LocalPool } from '../pool/pool';
 import type { PoolEvent } from '../pool/pool-api';
 import { JOBS_DIR, loadRecords, makeJobFolder, outputFolder, saveRecord, type JobRecord } from './job-records';
-import type { SharedJobs } from './shared-jobs';
+import { newestFirst, type JobPosition, type SharedJobs } from './shared-jobs';
 
 export interface BatchJobsSettings {
   /** BATCH_DIR: inputs named by path live under it, and the jobs' folders. */
@@ -200,21 +200,35 @@ export class BatchJobs {
     return other.status;
   }
 
-  /** Every replica's jobs (this server's only without a shared store), newest first. */
-  async list(): Promise<BatchJobStatus[]> {
+  /**
+   * A page of every replica's jobs (this server's only without a shared store, or while the store is down),
+   * newest first: `limit` jobs from after the job `before`, and the id to ask after for the next page.
+   */
+  async list(page: { readonly limit: number; readonly before?: string | undefined }): Promise<{ jobs: BatchJobStatus[]; next?: string }> {
     if (this.root !== undefined || (await this.hasJobs())) await this.folder();
-    const mine = [...this.records.values()].reverse().map((record) => this.statusOf(record));
-    if (!this.shared) return mine;
-    const byId = new Map(mine.map((status) => [status.id, status]));
-    const shared = await this.shared.list().catch((error: unknown) => {
-      // This server's jobs are still known: listed, with the others' missing until the store is back.
-      this.logger.warn({ err: error }, "batch: the store is unavailable; listing this server's jobs only");
-      return [];
-    });
-    const all = shared.map(({ status }) => byId.get(status.id) ?? status);
-    // A job whose write to the table failed is still listed by its owner.
-    const listed = new Set(all.map((status) => status.id));
-    return [...mine.filter((status) => !listed.has(status.id)), ...all].sort((a, b) => b.created.localeCompare(a.created) || b.id.localeCompare(a.id));
+    const after = page.before === undefined ? undefined : await this.positionOf(page.before);
+    const mine = [...this.records.values()].map((record) => this.statusOf(record)).filter((status) => !after || newestFirst(after, status) < 0);
+    const shared = !this.shared
+      ? []
+      : await this.shared.list(page.limit + 1, after).catch((error: unknown) => {
+          // This server's jobs are still known: listed, with the others' missing until the store is back.
+          this.logger.warn({ err: error }, "batch: the store is unavailable; listing this server's jobs only");
+          return [];
+        });
+    // This server's own are as they are now (and listed even when their write to the table failed).
+    const byId = new Map(shared.map(({ status }) => [status.id, status]));
+    for (const status of mine) byId.set(status.id, status);
+    const ordered = [...byId.values()].sort(newestFirst).slice(0, page.limit + 1);
+    const jobs = ordered.slice(0, page.limit);
+    return ordered.length > page.limit ? { jobs, next: (jobs.at(-1) as BatchJobStatus).id } : { jobs };
+  }
+
+  /** Where the job `id` stands in the list, for a page after it. */
+  private async positionOf(id: string): Promise<JobPosition> {
+    const record = this.records.get(id);
+    const position = record ?? (await this.shared?.get(id))?.status;
+    if (!position) throw invalid(`before: no batch job has the id ${JSON.stringify(id)}`);
+    return { created: position.created, id: position.id };
   }
 
   /**

@@ -3,7 +3,8 @@
  * PostgreSQL store, each with a BATCH_DIR of its own. A job taken by one is
  * followed through the other while it runs (its counts as they grow), listed
  * by both, cancelled through the other, and its predictions and refused rows
- * streamed through the other byte for byte as the owner streams them. A
+ * streamed through the other byte for byte as the owner streams them, and
+ * listed a page at a time from either. A
  * forwarded request is never forwarded again, and with the owner down the
  * other still reports the job's last state and says why its output waits.
  */
@@ -133,6 +134,26 @@ describe('batch jobs across replicas sharing the store', () => {
     expect(fromB.map((j) => [j.id, j.state])).toEqual(fromA.map((j) => [j.id, j.state]));
     expect(fromB[0]?.id).toBe(id);
     expect(fromB).toHaveLength(2);
+
+    // A page at a time, from either replica: the newest, then the one after it, and no page after that.
+    const page = async (at: Replica, query: string) => {
+      const response = await get(at, `/v1/batch-jobs?${query}`);
+      expect(response.status, await response.clone().text()).toBe(200);
+      return BatchJobList.parse(await response.json());
+    };
+    const first = await page(b, 'limit=1');
+    expect(first.jobs.map((j) => j.id)).toEqual([id]);
+    expect(first.next).toBe(id);
+    const second = await page(a, `limit=1&before=${first.next}`);
+    expect(second.jobs.map((j) => j.id)).toEqual([fromA[1]?.id]);
+    expect(second.next).toBeUndefined();
+    expect(await page(b, `before=${fromA[1]?.id}`)).toEqual({ jobs: [] });
+    expect((await page(a, 'limit=2')).next).toBeUndefined();
+    for (const query of ['limit=0', 'limit=1001', 'before=no-such-job', 'after=x']) {
+      const refused = await get(b, `/v1/batch-jobs?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(ErrorBody.parse(await refused.json()).code).toBe('INVALID_REQUEST');
+    }
   }, 120_000);
 
   it('answers 404 for a job no replica has, and never forwards a forwarded request again', async () => {

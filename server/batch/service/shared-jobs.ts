@@ -24,6 +24,13 @@ function unreadable(error: unknown): never {
   });
 }
 
+/** Where a job stands in the list: newest first, by creation time, then id. */
+export type JobPosition = Pick<BatchJobStatus, 'created' | 'id'>;
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The list's order, as the table sorts it: newest first, then ids in byte order, descending. */
+export const newestFirst = (a: JobPosition, b: JobPosition) => byteOrder(b.created, a.created) || byteOrder(b.id, a.id);
+
 export class SharedJobs {
   private readonly writes: LatestWrites<BatchJobStatus>;
 
@@ -54,9 +61,16 @@ export class SharedJobs {
     return rows[0];
   }
 
-  /** Every replica's jobs, newest first. */
-  async list(): Promise<SharedJob[]> {
-    return this.db.query<SharedJob>('SELECT owner, status FROM batch_jobs ORDER BY created DESC, id DESC').catch(unreadable);
+  /** Every replica's jobs, newest first (ids in byte order within a millisecond): `limit` of them, from after `after`. */
+  async list(limit: number, after?: JobPosition): Promise<SharedJob[]> {
+    return this.db
+      .query<SharedJob>(
+        `SELECT owner, status FROM batch_jobs
+         WHERE $1::timestamptz IS NULL OR created < $1::timestamptz OR (created = $1::timestamptz AND id COLLATE "C" < $2::text)
+         ORDER BY created DESC, id COLLATE "C" DESC LIMIT $3`,
+        [after?.created ?? null, after?.id ?? null, limit],
+      )
+      .catch(unreadable);
   }
 
   /** Writes what is still queued, for at most `graceMs`. */

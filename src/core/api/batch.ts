@@ -66,4 +66,20 @@ export const BatchJobStatus = z
   .meta({ id: 'BatchJobStatus' });
 export type BatchJobStatus = z.infer<typeof BatchJobStatus>;
 
-export const BatchJobList = z.object({ jobs: z.array(BatchJobStatus).describe('Newest first.') }).meta({ id: 'BatchJobList' });
+/** Jobs in one page of the list, by default and at most. */
+export const BATCH_LIST_DEFAULT = 100;
+export const BATCH_LIST_MAX = 1000;
+
+export const BatchJobListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(BATCH_LIST_MAX).default(BATCH_LIST_DEFAULT).describe('Jobs in this page, at most.'),
+    before: z.string().min(1).max(64).optional().describe("The page after the job of this id: the previous page's `next`."),
+  })
+  .strict();
+
+export const BatchJobList = z
+  .object({
+    jobs: z.array(BatchJobStatus).describe('Newest first.'),
+    next: z.string().optional().describe('When more jobs follow: pass it as `before` for the next page.'),
+  })
+  .meta({ id: 'BatchJobList' });
