@@ -1,7 +1,9 @@
 /**
  * The operations dashboard (/ops) against the real server, fed through the
  * real routes: keyed predictions of drawn digits, labels for them (30 right,
- * 10 wrong), a flush, and an evaluation of the alert rules. It asks for the
+ * 10 wrong), edge records for 20 of them hours earlier (10 escalated, 5 the
+ * cloud revised), a flush, and an evaluation of the alert rules. The cascade
+ * shows those rates in their window. It asks for the
  * admin token once a session and again when refused; the accuracy it shows
  * for a window is the monitoring route's; a rule that fired is in its log,
  * and the model's request latency shows; a batch job uploaded from it runs
@@ -28,7 +30,17 @@ interface Fed {
   /** When the predictions were made: the start of their minute window. */
   readonly windowStart: string;
   readonly windowEnd: string;
+  /** When the edge records of 20 of them say the device answered: hours before anything else was logged. */
+  readonly edgeTime: number;
 }
+
+/** The small model's labels, for edge records. */
+const SMALL_LABELS = (JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as { models: { name: string; labels: string[] }[] }).models.find(
+  (m) => m.name === 'digits-small',
+)?.labels as string[];
+/** Edge records sent for the first 20 keys: the first 10 escalated, the last 5 answered otherwise than the cloud. */
+const EDGE = { records: 20, escalated: 10, revised: 5 };
+const EDGE_AGE_MS = 5 * 3_600_000;
 
 let fed: Fed;
 
@@ -47,7 +59,26 @@ async function feed(api: APIRequestContext): Promise<Fed> {
   // The predictions are logged when answered: within [run, answered], one minute unless that crossed a boundary.
   const start = Math.floor(run / MINUTE) * MINUTE;
   if (Math.floor(answered / MINUTE) * MINUTE !== start) return feed(api);
-  return { windowStart: new Date(start).toISOString(), windowEnd: new Date(start + MINUTE).toISOString() };
+  // Once only (a feed made again would add its own): written as they come, no flush needed.
+  const edgeTime = run - EDGE_AGE_MS;
+  const records = predictions.slice(0, EDGE.records).map((p, i) => {
+    const label = i < EDGE.records - EDGE.revised ? p.label : other(p.label);
+    const at = SMALL_LABELS.indexOf(label);
+    return {
+      key: p.key,
+      model: 'digits-small',
+      version: '1',
+      source: 'edge',
+      time: new Date(edgeTime).toISOString(),
+      label,
+      probabilities: SMALL_LABELS.map((_, j) => (j === at ? 0.6 : 0.4 / (SMALL_LABELS.length - 1))),
+      gate_fired: i < EDGE.escalated,
+      answered_by: i < EDGE.escalated ? 'cloud' : 'edge',
+    };
+  });
+  const logged = await api.post('/v1/logs/predictions', { data: { records } });
+  expect(logged.status(), await logged.text()).toBe(200);
+  return { windowStart: new Date(start).toISOString(), windowEnd: new Date(start + MINUTE).toISOString(), edgeTime };
 }
 
 test.beforeAll(async ({ playwright }, testInfo) => {
@@ -70,6 +101,25 @@ async function showFedMinute(page: Page): Promise<void> {
   await page.getByTestId('ops-window').selectOption('1m');
   await expect(page.locator(`[data-testid="ops-window-row"][data-start="${fed.windowStart}"]`)).toBeVisible();
 }
+
+test('the cascade shows the escalation and revision rates of each window, as the edge records make them', async ({ page }) => {
+  await openDashboard(page);
+  await page.getByTestId('ops-range').selectOption('6h');
+  await page.getByTestId('ops-window').selectOption('1h');
+  await expect(page.getByTestId('ops-cascade-chart')).toBeVisible();
+  const rows = page.getByTestId('ops-cascade-row');
+  await expect(rows.first()).toBeVisible();
+  // The hour window holding the edge records: nothing else was logged hours ago.
+  const starts = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-start') ?? ''));
+  const start = starts.find((s) => Date.parse(s) <= fed.edgeTime && fed.edgeTime < Date.parse(s) + 3_600_000);
+  expect(start, `a window holding ${new Date(fed.edgeTime).toISOString()} among ${starts.join(', ')}`).toBeDefined();
+  const row = page.locator(`[data-testid="ops-cascade-row"][data-start="${start}"]`);
+  await expect(row).toHaveAttribute('data-edge-predictions', String(EDGE.records));
+  await expect(row).toHaveAttribute('data-escalated', String(EDGE.escalated / EDGE.records));
+  await expect(row).toHaveAttribute('data-both', String(EDGE.records));
+  await expect(row).toHaveAttribute('data-revised', String(EDGE.revised / EDGE.records));
+  await expect(row.locator('td').nth(4)).toHaveText('25.0%');
+});
 
 test('asks for the admin token, again when the server refuses it, and keeps it for the session only', async ({ page, browser }) => {
   await page.goto('/ops');

@@ -189,6 +189,39 @@ describe('cloud answers and monitoring', () => {
     expect(confusion.matrix.flat().reduce((a, b) => a + b, 0)).toBe(5);
     const cascade = CascadeResponse.parse((await server.app.inject({ url: '/v1/monitoring/cascade', headers: AUTH })).json());
     expect(cascade).toMatchObject({ edge_model: 'digits-small', cloud_model: 'digits-full', edge_predictions: 2, escalated_share: 0.5 });
+    expect(cascade.series).toBeUndefined();
+  });
+
+  it('gives the escalation and revision rates window by window, by the edge answers’ time', async () => {
+    const hour = 3_600_000;
+    const start = Math.floor((Date.now() - 20 * hour) / hour) * hour;
+    const at = (h: number, minute: number) => new Date(start + h * hour + minute * 60_000).toISOString();
+    const one = SMALL.labels.indexOf('1');
+    const saysOne = { label: '1', probabilities: SMALL.labels.map((_, i) => (i === one ? 0.55 : 0.45 / (SMALL.labels.length - 1))) };
+    // Hour 0: two escalations, the cloud revising one (a 7 the edge took for a 1), one answered on the device; hour 2: one on the device.
+    const records = [
+      edgeRecord('series-a', { time: at(0, 5) }),
+      edgeRecord('series-b', { time: at(0, 10), ...saysOne }),
+      edgeRecord('series-c', { time: at(0, 20), gate_fired: false, answered_by: 'edge' }),
+      edgeRecord('series-d', { time: at(2, 30), gate_fired: false, answered_by: 'edge' }),
+    ];
+    expect((await post('/v1/logs/predictions', { records })).statusCode).toBe(200);
+    const cloud = await post('/v1/models/digits-full:predict', { instances: ['series-a', 'series-b'].map((key) => ({ key, pixels: drawnPixels(7) })) });
+    expect(cloud.json<{ predictions: { label: string }[] }>().predictions.map((p) => p.label)).toEqual(['7', '7']);
+    expect((await post('/v1/monitoring/flush', {}, AUTH)).statusCode).toBe(200);
+
+    const range = `from=${new Date(start).toISOString()}&to=${new Date(start + 3 * hour).toISOString()}`;
+    const reply = await server.app.inject({ url: `/v1/monitoring/cascade?${range}&window=1h`, headers: AUTH });
+    expect(reply.statusCode, reply.body).toBe(200);
+    const cascade = CascadeResponse.parse(reply.json());
+    expect(cascade).toMatchObject({ edge_predictions: 4, escalated_share: 0.5, both: 2, revised_share: 0.5 });
+    expect(cascade.series).toEqual([
+      { start: new Date(start).toISOString(), edge_predictions: 3, escalated_share: 2 / 3, both: 2, revised_share: 0.5 },
+      { start: new Date(start + 2 * hour).toISOString(), edge_predictions: 1, escalated_share: 0, both: 0, revised_share: null },
+    ]);
+    const tooMany = await server.app.inject({ url: `/v1/monitoring/cascade?from=2020-01-01T00:00:00Z&window=1m`, headers: AUTH });
+    expect(tooMany.statusCode).toBe(400);
+    expect(ErrorBody.parse(tooMany.json()).error).toMatch(/windows of 1m in the range; at most 10000/);
   });
 });
 

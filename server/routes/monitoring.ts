@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ServiceError } from '../../src/core/api/errors';
 import { CascadeResponse, ConfusionResponse, FlushResponse, WindowsQuery, WindowsResponse } from '../../src/core/api/evaluation';
 import type { RouteOptions } from '../context';
-import { WINDOW_SIZES } from '../evaluation/windows/windows';
+import { WINDOW_SIZES, type WindowSize } from '../evaluation/windows/windows';
 import { authorize } from '../http/auth';
 import { ERROR_RESPONSES } from '../http/schemas';
 import { quoteValue } from '../serving/inference/json';
@@ -22,7 +22,13 @@ const MAX_WINDOWS = 10_000;
 const ModelParams = z.object({ model: z.string().min(1).max(256) });
 const RangeQuery = WindowsQuery.omit({ window: true });
 const CascadeQuery = z
-  .object({ from: WindowsQuery.shape.from, to: WindowsQuery.shape.to, edge_model: z.string().min(1).optional(), cloud_model: z.string().min(1).optional() })
+  .object({
+    from: WindowsQuery.shape.from,
+    to: WindowsQuery.shape.to,
+    edge_model: z.string().min(1).optional(),
+    cloud_model: z.string().min(1).optional(),
+    window: WindowsQuery.shape.window.unwrap().optional().describe('Also the rates window by window (`series`).'),
+  })
   .strict();
 
 function range(query: { from?: string | undefined; to?: string | undefined }): { from: Date; to: Date } {
@@ -30,6 +36,13 @@ function range(query: { from?: string | undefined; to?: string | undefined }): {
   const from = query.from === undefined ? new Date(to.getTime() - DAY_MS) : new Date(query.from);
   if (from.getTime() >= to.getTime()) throw new ServiceError('INVALID_REQUEST', `from (${from.toISOString()}) must be before to (${to.toISOString()})`);
   return { from, to };
+}
+
+/** INVALID_REQUEST when the range holds more windows than one answer gives. */
+function checkWindowCount(from: Date, to: Date, window: WindowSize): void {
+  const count = Math.ceil((to.getTime() - from.getTime()) / WINDOW_SIZES[window]);
+  if (count > MAX_WINDOWS)
+    throw new ServiceError('INVALID_REQUEST', `${count} windows of ${window} in the range; at most ${MAX_WINDOWS}: widen the window or narrow the range`);
 }
 
 export const monitoringRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
@@ -56,12 +69,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
       const { model } = request.params;
       modelEntry(model);
       const { from, to } = range(request.query);
-      const count = Math.ceil((to.getTime() - from.getTime()) / WINDOW_SIZES[request.query.window]);
-      if (count > MAX_WINDOWS)
-        throw new ServiceError(
-          'INVALID_REQUEST',
-          `${count} windows of ${request.query.window} in the range; at most ${MAX_WINDOWS}: widen the window or narrow the range`,
-        );
+      checkWindowCount(from, to, request.query.window);
       const q = { model, from, to, window: request.query.window, version: request.query.version, source: request.query.source };
       return { model, windows: await stored(request.log, () => evaluationOf(context).windows(q)) };
     },
@@ -108,7 +116,11 @@ export const monitoringRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app,
       if (!edgeModel || !cloudModel) throw new ServiceError('INVALID_REQUEST', 'name edge_model and cloud_model: the manifest has no model of that role');
       modelEntry(edgeModel);
       modelEntry(cloudModel);
-      return stored(request.log, () => evaluationOf(context).cascade({ edgeModel, cloudModel, ...range(request.query) }));
+      const { from, to } = range(request.query);
+      const { window } = request.query;
+      if (window !== undefined) checkWindowCount(from, to, window);
+      const windowMs = window === undefined ? undefined : WINDOW_SIZES[window];
+      return stored(request.log, () => evaluationOf(context).cascade({ edgeModel, cloudModel, from, to, windowMs }));
     },
   );
 

@@ -99,7 +99,7 @@ export class OpsApi {
     return this.json(ConfusionResponse, `/v1/monitoring/models/${encodeURIComponent(model)}/confusion${query({ ...range })}`);
   }
 
-  cascade(range: { readonly from: string; readonly to: string }): Promise<Cascade> {
+  cascade(range: { readonly from: string; readonly to: string; readonly window?: WindowName }): Promise<Cascade> {
     return this.json(CascadeResponse, `/v1/monitoring/cascade${query({ ...range })}`);
   }
 

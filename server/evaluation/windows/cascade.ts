@@ -12,6 +12,17 @@ export interface CascadeQuery {
   readonly cloudModel: string;
   readonly from: Date;
   readonly to: Date;
+  /** Milliseconds: also the escalation and revision rates window by window (windows start at `from`). */
+  readonly windowMs?: number | undefined;
+}
+
+/** One window of the cascade: where its edge answers fall, by their time. */
+export interface CascadePoint {
+  readonly start: string;
+  readonly edge_predictions: number;
+  readonly escalated_share: number | null;
+  readonly both: number;
+  readonly revised_share: number | null;
 }
 
 export interface CascadeView {
@@ -31,6 +42,36 @@ export interface CascadeView {
   readonly cloud_accuracy: number | null;
   /** Accuracy of what the user was finally shown (the cloud's answer when the gate fired, else the edge's). */
   readonly cascade_accuracy: number | null;
+  /** With a window: the windows that hold edge answers, oldest first. */
+  readonly series?: CascadePoint[];
+}
+
+const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+/** Escalations and revisions per window of the edge answers' time, as the whole range counts them. */
+async function cascadeSeries(db: Queryable, q: CascadeQuery, windowMs: number): Promise<CascadePoint[]> {
+  const rows = await db.query<{ start: Date; edge_predictions: number; escalated: number; gated: number; both_count: number; revised: number }>(
+    `WITH edge AS (
+       SELECT key, label, gate_fired, date_bin($5::interval, time, $3::timestamptz) AS start FROM predictions
+       WHERE model = $1 AND source = 'edge' AND time >= $3 AND time < $4
+     )
+     SELECT e.start, count(*)::bigint AS edge_predictions,
+       count(*) FILTER (WHERE e.gate_fired)::bigint AS escalated,
+       count(*) FILTER (WHERE e.gate_fired IS NOT NULL)::bigint AS gated,
+       count(c.label)::bigint AS both_count,
+       count(*) FILTER (WHERE e.label <> c.label)::bigint AS revised
+     FROM edge e
+     LEFT JOIN LATERAL (SELECT label FROM predictions c WHERE c.key = e.key AND c.model = $2 AND c.source = 'cloud' LIMIT 1) c ON true
+     GROUP BY e.start ORDER BY e.start`,
+    [q.edgeModel, q.cloudModel, q.from.toISOString(), q.to.toISOString(), `${windowMs / 1000} seconds`],
+  );
+  return rows.map((r) => ({
+    start: new Date(r.start).toISOString(),
+    edge_predictions: Number(r.edge_predictions),
+    escalated_share: share(Number(r.escalated), Number(r.gated)),
+    both: Number(r.both_count),
+    revised_share: share(Number(r.revised), Number(r.both_count)),
+  }));
 }
 
 export async function cascade(db: Queryable, q: CascadeQuery): Promise<CascadeView> {
@@ -57,7 +98,7 @@ export async function cascade(db: Queryable, q: CascadeQuery): Promise<CascadeVi
     [q.edgeModel, q.cloudModel, q.from.toISOString(), q.to.toISOString()],
   );
   const n = (name: string) => row?.[name] ?? 0;
-  const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+  const series = q.windowMs === undefined ? undefined : await cascadeSeries(db, q, q.windowMs);
   return {
     edge_model: q.edgeModel,
     cloud_model: q.cloudModel,
@@ -69,5 +110,6 @@ export async function cascade(db: Queryable, q: CascadeQuery): Promise<CascadeVi
     edge_accuracy: share(n('edge_right'), n('labelled')),
     cloud_accuracy: share(n('cloud_right'), n('labelled')),
     cascade_accuracy: share(n('cascade_right'), n('labelled')),
+    ...(series === undefined ? {} : { series }),
   };
 }

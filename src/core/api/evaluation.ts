@@ -126,6 +126,18 @@ export const CascadeResponse = z
     edge_accuracy: z.number().nullable(),
     cloud_accuracy: z.number().nullable(),
     cascade_accuracy: z.number().nullable(),
+    series: z
+      .array(
+        z.object({
+          start: z.string(),
+          edge_predictions: z.number().int(),
+          escalated_share: z.number().nullable(),
+          both: z.number().int(),
+          revised_share: z.number().nullable(),
+        }),
+      )
+      .optional()
+      .describe('With `window`: the windows holding edge answers, oldest first, each with its escalation and revision rates.'),
   })
   .meta({ id: 'CascadeResponse' });
 

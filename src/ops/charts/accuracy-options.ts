@@ -7,17 +7,13 @@
 import uPlot from 'uplot';
 import type { MonitoringWindow } from '../api';
 import type { Palette } from '../hooks/use-palette';
+import { axisStyle, percents, seconds } from './axes';
 import type { ChartOptions } from './UPlotChart';
 
 export interface AccuracyChart {
   readonly options: ChartOptions;
   readonly data: uPlot.AlignedData;
 }
-
-const seconds = (iso: string) => Date.parse(iso) / 1000;
-
-/** Axis labels as percentages. */
-const percents = (_u: uPlot, splits: number[]) => splits.map((v) => `${Math.round(v * 100)}%`);
 
 /** Series indices: 1 labelled, 2 accuracy, 3 low, 4 high, 5 estimated. */
 export function accuracyChart(windows: readonly MonitoringWindow[], span: { from: string; to: string }, palette: Palette): AccuracyChart {
@@ -53,12 +49,7 @@ export function accuracyChart(windows: readonly MonitoringWindow[], span: { from
     });
     ctx.restore();
   };
-  const axis = {
-    stroke: palette.text,
-    grid: { stroke: palette.grid, width: 1 },
-    ticks: { stroke: palette.grid, width: 1 },
-    font: '12px system-ui, sans-serif',
-  };
+  const axis = axisStyle(palette);
   const options: ChartOptions = {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },

@@ -7,6 +7,7 @@
 import type uPlot from 'uplot';
 import type { MonitoringWindow } from '../api';
 import { mix, type Palette } from '../hooks/use-palette';
+import { seconds } from './axes';
 import type { ChartOptions } from './UPlotChart';
 
 type ColumnDrift = NonNullable<MonitoringWindow['drift']>['features'][number];
@@ -41,8 +42,6 @@ export interface DriftChart {
   readonly data: uPlot.AlignedData;
   readonly rows: number;
 }
-
-const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 export function driftChart(windows: readonly MonitoringWindow[], span: { from: string; to: string }, palette: Palette): DriftChart {
   const names = driftColumns(windows);

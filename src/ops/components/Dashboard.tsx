@@ -82,7 +82,7 @@ export function Dashboard({ onSignOut }: Props) {
             <AccuracyCard selection={selection} span={span} now={clock.now} windows={windows} />
             <DriftCard selection={selection} span={span} windows={windows} />
             <ConfusionCard selection={selection} span={span} tick={clock.tick} />
-            <CascadeCard range={selection.range} span={span} tick={clock.tick} />
+            <CascadeCard range={selection.range} window={selection.window} span={span} tick={clock.tick} />
             <AlertsCard selection={selection} span={span} tick={clock.tick} />
             <ServingCard tick={clock.tick} />
             <BatchCard manifest={manifest.data} tick={clock.tick} />
