@@ -205,7 +205,7 @@ export class BatchJobs {
    * newest first: `limit` jobs from after the job `before`, and the id to ask after for the next page.
    */
   async list(page: { readonly limit: number; readonly before?: string | undefined }): Promise<{ jobs: BatchJobStatus[]; next?: string }> {
-    if (this.root !== undefined || (await this.hasJobs())) await this.folder();
+    if (this.root !== undefined || (await this.hasJobs())) await this.openForReading();
     const after = page.before === undefined ? undefined : await this.positionOf(page.before);
     const mine = [...this.records.values()].map((record) => this.statusOf(record)).filter((status) => !after || newestFirst(after, status) < 0);
     const shared = !this.shared
@@ -286,11 +286,23 @@ export class BatchJobs {
 
   /** This server's job of that id; BATCH_DIR is not taken just to find that it holds none. */
   private async local(id: string): Promise<JobRecord | undefined> {
-    if (this.root === undefined) {
-      if (!this.shared || (await this.hasJobs())) await this.folder();
-      else return undefined;
-    }
+    if (this.root === undefined && (!this.shared || (await this.hasJobs())) && !(await this.openForReading())) return undefined;
     return this.records.get(id);
+  }
+
+  /**
+   * Takes BATCH_DIR to read this server's jobs. With the shared table, a BATCH_DIR another process holds is
+   * read past (false): the other replicas' jobs are still reported, and creating a job still says why not.
+   */
+  private async openForReading(): Promise<boolean> {
+    try {
+      await this.folder();
+      return true;
+    } catch (error) {
+      if (!this.shared || !(error instanceof ServiceError) || error.code !== 'BATCH_UNAVAILABLE') throw error;
+      this.logger.warn({ err: error }, "batch: this server's jobs cannot be read; reporting the other replicas' only");
+      return false;
+    }
   }
 
   /** Writes the record (the truth, before anything is acknowledged), then queues its status for the other replicas. */

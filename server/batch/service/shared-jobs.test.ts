@@ -5,7 +5,8 @@
  * by both, cancelled through the other, and its predictions and refused rows
  * streamed through the other byte for byte as the owner streams them, and
  * listed a page at a time from either. A
- * forwarded request is never forwarded again, and with the owner down the
+ * forwarded request is never forwarded again; a replica whose BATCH_DIR
+ * another process holds still reports the others' jobs; and with the owner down the
  * other still reports the job's last state and says why its output waits.
  */
 import { mkdirSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { freshStore } from '../../../test/db/backends';
 import { coldServer } from '../../../test/server/test-server';
 import { freePort } from '../../../tools/net/free-port';
 import type { Server } from '../../app';
+import { lockDirectory } from '../../db/dir-lock';
 import { FORWARDED_HEADER } from '../../routes/batch-forward';
 
 interface Replica {
@@ -31,6 +33,7 @@ interface Replica {
 
 let a: Replica;
 let b: Replica;
+let databaseUrl: string;
 
 async function replica(name: string, databaseUrl: string): Promise<Replica> {
   const dir = scratch(`shared-jobs-${name}-`);
@@ -61,8 +64,9 @@ async function create(at: Replica, input: string, chunkRows: number): Promise<st
 
 beforeAll(async () => {
   const { settings } = await freshStore('postgres');
-  a = await replica('a', settings.databaseUrl as string);
-  b = await replica('b', settings.databaseUrl as string);
+  databaseUrl = settings.databaseUrl as string;
+  a = await replica('a', databaseUrl);
+  b = await replica('b', databaseUrl);
   for (const [name, rows] of [
     ['long', 6000],
     ['short', 300],
@@ -169,6 +173,37 @@ describe('batch jobs across replicas sharing the store', () => {
     // The token is checked before any forwarding.
     const unauthorized = await fetch(`${b.url}/v1/batch-jobs/${job?.id}/predictions`, { headers: { authorization: 'Bearer wrong-token-000000000' } });
     expect(unauthorized.status).toBe(401);
+  });
+
+  it("reports the other replicas' jobs from a replica whose BATCH_DIR another process holds, and still refuses new jobs there", async () => {
+    const dir = scratch('shared-jobs-held-');
+    mkdirSync(join(dir, 'jobs', 'left-by-another'), { recursive: true });
+    const release = await lockDirectory(dir);
+    const port = await freePort();
+    const held: Replica = {
+      server: await coldServer({ ADMIN_TOKEN: TOKEN, EVALUATION: 'on', DATABASE_URL: databaseUrl, BATCH_DIR: dir, REPLICA_URL: `http://127.0.0.1:${port}` }),
+      url: `http://127.0.0.1:${port}`,
+      dir,
+      closed: false,
+    };
+    try {
+      await held.server.app.listen({ port, host: '127.0.0.1' });
+      const [job] = await list(a);
+      expect((await status(held, job?.id as string)).id).toBe(job?.id);
+      expect((await list(held)).map((j) => j.id)).toEqual((await list(a)).map((j) => j.id));
+      const refused = await fetch(`${held.url}/v1/batch-jobs`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'digits-small', input: 'x.jsonl' }),
+      });
+      expect(refused.status).toBe(503);
+      const body = ErrorBody.parse(await refused.json());
+      expect(body.code).toBe('BATCH_UNAVAILABLE');
+      expect(body.error).toMatch(/is in use by another server/);
+    } finally {
+      await held.server.app.close();
+      release();
+    }
   });
 
   it('still reports a job whose replica is down, and says its output waits for that replica', async () => {
