@@ -27,8 +27,8 @@ import type { ChunkLog } from '../log/chunk-log';
 import { formatOf, InputError } from '../plan';
 import { LocalPool } from '../pool/pool';
 import type { PoolEvent } from '../pool/pool-api';
-import { JOBS_DIR, loadRecords, makeJobFolder, outputFolder, saveRecord, type JobRecord } from './job-records';
-import { newestFirst, type JobPosition, type SharedJobs } from './shared-jobs';
+import { JOBS_DIR, loadRecords, makeJobFolder, outputFolder, saveRecord, wireStatus, type JobRecord } from './job-records';
+import { mergedPage, newestFirst, type JobPosition, type SharedJobs } from './shared-jobs';
 
 export interface BatchJobsSettings {
   /** BATCH_DIR: inputs named by path live under it, and the jobs' folders. */
@@ -215,12 +215,11 @@ export class BatchJobs {
           this.logger.warn({ err: error }, "batch: the store is unavailable; listing this server's jobs only");
           return [];
         });
-    // This server's own are as they are now (and listed even when their write to the table failed).
-    const byId = new Map(shared.map(({ status }) => [status.id, status]));
-    for (const status of mine) byId.set(status.id, status);
-    const ordered = [...byId.values()].sort(newestFirst).slice(0, page.limit + 1);
-    const jobs = ordered.slice(0, page.limit);
-    return ordered.length > page.limit ? { jobs, next: (jobs.at(-1) as BatchJobStatus).id } : { jobs };
+    return mergedPage(
+      shared.map((row) => row.status),
+      mine,
+      page.limit,
+    );
   }
 
   /** Where the job `id` stands in the list, for a page after it. */
@@ -316,25 +315,9 @@ export class BatchJobs {
     return this.shared?.publish(this.statusOf(record)) ?? Promise.resolve();
   }
 
+  /** The record's status on the wire, with the running job's counts as they grow. */
   private statusOf(record: JobRecord): BatchJobStatus {
-    const progress = this.running?.id === record.id ? this.running.progress : undefined;
-    const counts = progress ? { total: progress.rows, successful: progress.done - progress.failed, failed: progress.failed } : record.counts;
-    return {
-      id: record.id,
-      state: record.state,
-      model: record.model,
-      model_version: record.model_version,
-      signature: record.signature,
-      input: record.input,
-      log: record.log,
-      ...(counts ? { total: counts.total } : {}),
-      successful: counts?.successful ?? 0,
-      failed: counts?.failed ?? 0,
-      created: record.created,
-      started: record.started,
-      finished: record.finished,
-      ...(record.message === undefined ? {} : { message: record.message }),
-    };
+    return wireStatus(record, this.running?.id === record.id ? this.running.progress : undefined);
   }
 
   /** Starts the oldest queued job when none runs. */

@@ -9,8 +9,9 @@
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BatchJobState } from '../../../src/core/api/batch';
+import type { BatchJobState, BatchJobStatus } from '../../../src/core/api/batch';
 import type { SignatureName } from '../../../src/core/api/predict';
+import type { Progress } from '../coordinator';
 import { writeAtomic } from '../job/atomic';
 
 export const JOBS_DIR = 'jobs';
@@ -39,6 +40,27 @@ export interface JobRecord {
   readonly log: boolean;
   /** Committed counts, as of the last change of state. */
   counts?: { total: number; successful: number; failed: number };
+}
+
+/** A record as the API shows it; `progress`, for the running job, gives its counts as they grow. */
+export function wireStatus(record: JobRecord, progress: Progress | undefined): BatchJobStatus {
+  const counts = progress ? { total: progress.rows, successful: progress.done - progress.failed, failed: progress.failed } : record.counts;
+  return {
+    id: record.id,
+    state: record.state,
+    model: record.model,
+    model_version: record.model_version,
+    signature: record.signature,
+    input: record.input,
+    log: record.log,
+    ...(counts ? { total: counts.total } : {}),
+    successful: counts?.successful ?? 0,
+    failed: counts?.failed ?? 0,
+    created: record.created,
+    started: record.started,
+    finished: record.finished,
+    ...(record.message === undefined ? {} : { message: record.message }),
+  };
 }
 
 export const jobFolder = (root: string, id: string) => join(root, JOBS_DIR, id);

@@ -31,6 +31,18 @@ const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The list's order, as the table sorts it: newest first, then ids in byte order, descending. */
 export const newestFirst = (a: JobPosition, b: JobPosition) => byteOrder(b.created, a.created) || byteOrder(b.id, a.id);
 
+/**
+ * One page of the list: the table's page (read one job deeper) and this server's own jobs past the same point,
+ * which are as they are now and listed even when their write to the table failed. `next` when more follow.
+ */
+export function mergedPage(shared: readonly BatchJobStatus[], mine: readonly BatchJobStatus[], limit: number): { jobs: BatchJobStatus[]; next?: string } {
+  const byId = new Map(shared.map((status) => [status.id, status]));
+  for (const status of mine) byId.set(status.id, status);
+  const ordered = [...byId.values()].sort(newestFirst).slice(0, limit + 1);
+  const jobs = ordered.slice(0, limit);
+  return ordered.length > limit ? { jobs, next: (jobs.at(-1) as BatchJobStatus).id } : { jobs };
+}
+
 export class SharedJobs {
   private readonly writes: LatestWrites<BatchJobStatus>;
 
