@@ -73,16 +73,17 @@ export class SharedJobs {
     return rows[0];
   }
 
-  /** Every replica's jobs, newest first (ids in byte order within a millisecond): `limit` of them, from after `after`. */
+  /**
+   * Every replica's jobs, newest first (ids in byte order within a millisecond): `limit` of them, from after
+   * `after`. A failed read rejects: the service lists this server's own jobs then.
+   */
   async list(limit: number, after?: JobPosition): Promise<SharedJob[]> {
-    return this.db
-      .query<SharedJob>(
-        `SELECT owner, status FROM batch_jobs
+    return this.db.query<SharedJob>(
+      `SELECT owner, status FROM batch_jobs
          WHERE $1::timestamptz IS NULL OR created < $1::timestamptz OR (created = $1::timestamptz AND id COLLATE "C" < $2::text)
          ORDER BY created DESC, id COLLATE "C" DESC LIMIT $3`,
-        [after?.created ?? null, after?.id ?? null, limit],
-      )
-      .catch(unreadable);
+      [after?.created ?? null, after?.id ?? null, limit],
+    );
   }
 
   /** Writes what is still queued, for at most `graceMs`. */
